@@ -1,0 +1,41 @@
+"""Comment moderation service: the Flask application."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import api, cli, database, errors, logs, ops, privacy
+from .config import Config
+from .instance_secrets import resolve_secrets
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("MODERATION_INSTANCE_PATH"),
+                instance_relative_config=True)
+    config = Config(instance_path=app.instance_path)
+    app.config.from_mapping(config.as_dict())
+    if test_config:
+        app.config.from_mapping(test_config)
+    resolve_secrets(app.config, app.instance_path, production=config.is_production)
+
+    logs.init_app(app)
+    database.init_app(app)
+    privacy.init_app(app)
+    _init_workers(app)
+    errors.init_app(app)
+    api.init_app(app)
+    app.register_blueprint(ops.bp)
+    cli.init_app(app)
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app
+
+
+def _init_workers(app: Flask) -> None:
+    from workers.celery_app import celery_init_app
+
+    celery_init_app(app)

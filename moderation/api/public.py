@@ -1,0 +1,109 @@
+"""The public API the widget calls: submit, list, count, and the author's own comment."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import authoring, publishing, schemas, submission
+from ..cors import apply_cors
+from ..errors import ApiError
+
+blp = Blueprint("public", __name__, url_prefix="/api/v1",
+                description="What the embedded widget calls (cross-origin).")
+blp.after_request(apply_cors)
+
+AUTHOR_TOKEN_HEADER = "X-Author-Token"
+
+
+class UnsupportedMediaType(ApiError):
+    status, code, message = 415, "unsupported_media_type", "Send the body as application/json."
+
+
+@blp.before_request
+def require_json_body() -> None:
+    if request.method in ("POST", "PATCH") and not request.is_json:
+        raise UnsupportedMediaType()
+
+
+@blp.route("/comments")
+class Comments(MethodView):
+    @blp.arguments(schemas.CommentSubmission)
+    @blp.response(202, schemas.SubmissionAccepted)
+    @blp.alt_response(422, schema=schemas.Error, description="Invalid fields, each named.")
+    @blp.alt_response(409, schema=schemas.Error, description="Duplicate comment.")
+    @blp.alt_response(429, schema=schemas.Error, description="Flood interval; see Retry-After.")
+    @blp.alt_response(403, schema=schemas.Error, description="Thread closed or origin refused.")
+    def post(self, data):
+        """Leave A Reply: store the comment and queue it for scoring."""
+        accepted = submission.submit_comment(
+            data, ip=request.remote_addr, origin=request.headers.get("Origin"))
+        return {"id": accepted.comment.public_id, "status": accepted.comment.status,
+                "author_token": accepted.author_token}
+
+    @blp.arguments(schemas.ThreadQuery, location="query")
+    @blp.response(200, schemas.ThreadPage)
+    @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
+    def get(self, query):
+        """Approved comments of one thread, oldest first by default."""
+        etag = publishing.thread_etag(query["site"], query["thread"], query)
+        if etag in request.if_none_match:
+            return _not_modified(etag)
+        page = publishing.approved_page(query["site"], query["thread"], sort=query["sort"],
+                                        limit=query["limit"], cursor=query["cursor"])
+        response = jsonify(schemas.ThreadPage().dump(page))
+        response.set_etag(etag)
+        return response
+
+
+@blp.route("/counts")
+@blp.arguments(schemas.CountsQuery, location="query")
+@blp.response(200, schemas.Counts)
+def counts(query):
+    """Approved comments per thread, for article lists."""
+    return {"counts": publishing.approved_counts(query["site"], query["thread"])}
+
+
+@blp.route("/comments/<comment_id>")
+class OwnComment(MethodView):
+    @blp.response(200, schemas.AuthorComment)
+    @blp.alt_response(404, schema=schemas.Error)
+    @blp.doc(parameters=[{"in": "header", "name": AUTHOR_TOKEN_HEADER, "required": False,
+                          "schema": {"type": "string"}}])
+    def get(self, comment_id):
+        """One comment; with its author token, also while awaiting moderation."""
+        comment, author = authoring.read_comment(comment_id, _token())
+        return _author_view(comment) if author else _public_view(comment)
+
+    @blp.arguments(schemas.CommentEdit)
+    @blp.response(200, schemas.AuthorComment)
+    def patch(self, data, comment_id):
+        """Edit within the edit window; the new text is scored again."""
+        return _author_view(authoring.edit_comment(comment_id, _token(), data["body"]))
+
+    @blp.response(204)
+    def delete(self, comment_id):
+        """Delete within the edit window."""
+        authoring.delete_comment(comment_id, _token())
+        return ""
+
+
+def _token() -> str | None:
+    return request.headers.get(AUTHOR_TOKEN_HEADER)
+
+
+def _public_view(comment) -> dict:
+    parent_id = comment.parent.public_id if comment.parent else None
+    return schemas.PublicComment().dump(publishing.public_comment(comment, parent_id))
+
+
+def _author_view(comment) -> dict:
+    return {**_public_view(comment), "status": comment.status,
+            "editable_until": authoring.editable_until(comment)}
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    response.set_etag(etag)
+    return response

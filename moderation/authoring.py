@@ -1,0 +1,82 @@
+"""The author's own comment: read it with its status, edit or delete it within the edit window.
+
+Possession of the author token (returned once, at submission) is the proof of
+authorship; only its SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .decisions import change_status
+from .errors import Conflict, EditWindowClosed, Forbidden, NotFound
+from .extensions import db
+from .orm import Comment, Site, utcnow
+from .privacy import token_digest
+from .queueing import enqueue_scoring
+from .rendering import render_body
+from .status import Status
+from .submission import body_digest
+
+EDITABLE = (Status.PENDING, Status.HELD, Status.APPROVED)
+
+
+def _find(public_id: str) -> Comment:
+    comment = db.session.scalar(select(Comment).where(Comment.public_id == public_id))
+    if comment is None or comment.status == Status.DELETED:
+        raise NotFound()
+    return comment
+
+
+def is_author(comment: Comment, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(comment.author_token_digest, token_digest(token))
+
+
+def editable_until(comment: Comment):
+    site = db.session.get(Site, comment.site_id)
+    return comment.created_at + timedelta(seconds=site.edit_window_seconds)
+
+
+def read_comment(public_id: str, token: str | None) -> tuple[Comment, bool]:
+    """The comment and whether the caller is its author; 404 for others unless published."""
+    comment = _find(public_id)
+    author = is_author(comment, token)
+    if not author and comment.status != Status.APPROVED:
+        raise NotFound()
+    return comment, author
+
+
+def _authorised_for_change(public_id: str, token: str | None) -> Comment:
+    comment, author = read_comment(public_id, token)
+    if not author:
+        raise Forbidden("Only the author can change this comment.")
+    if comment.status not in EDITABLE:
+        raise Conflict("This comment can no longer be changed.")
+    if utcnow() > editable_until(comment):
+        raise EditWindowClosed()
+    return comment
+
+
+def edit_comment(public_id: str, token: str | None, body: str) -> Comment:
+    """New text is scored again from scratch: an approved comment goes back to pending."""
+    comment = _authorised_for_change(public_id, token)
+    comment.body, comment.body_html = body, render_body(body)
+    comment.body_digest = body_digest(body)
+    comment.spam_score = comment.toxicity_score = None
+    comment.reasons, comment.model_versions = [], {}
+    if comment.status != Status.PENDING:
+        change_status(comment, Status.PENDING, actor="author", reason="edited")
+    db.session.commit()
+    enqueue_scoring(comment.id)
+    return comment
+
+
+def delete_comment(public_id: str, token: str | None) -> None:
+    """The text goes; the row and its log stay, so replies and the audit trail hold."""
+    comment = _authorised_for_change(public_id, token)
+    change_status(comment, Status.DELETED, actor="author", reason="deleted by author")
+    comment.body = comment.body_html = ""
+    db.session.commit()

@@ -1,0 +1,13 @@
+"""The scoring checks, run in order; adding a check is one module and one entry below."""
+
+from __future__ import annotations
+
+from .base import Check, CheckResult, Outcome, decide
+from .honeypot import Honeypot
+from .links import LinkCount
+from .premoderation import Premoderation
+from .word_lists import WordLists
+
+DEFAULT_CHECKS: tuple[Check, ...] = (Honeypot(), WordLists(), LinkCount(), Premoderation())
+
+__all__ = ["DEFAULT_CHECKS", "Check", "CheckResult", "Outcome", "decide"]

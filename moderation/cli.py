@@ -1,0 +1,106 @@
+"""Ops commands: ``moderation sites …``, ``threads close``, ``sweep``, ``serve`` (plus ``db``)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import select
+
+from . import sites as site_service
+from .extensions import db
+from .orm import Site
+from .sweeping import sweep_pending
+from .threads import find_thread
+
+sites = AppGroup("sites", help="Configure the news sites allowed to use the service.")
+threads = AppGroup("threads", help="Manage article threads.")
+
+
+@sites.command("create")
+@click.argument("site_id")
+@click.option("--name", help="Display name (defaults to the id).")
+@click.option("--origin", "origins", multiple=True, required=True,
+              help="An origin allowed to embed the widget, e.g. https://news.example (repeat).")
+@click.option("--premoderate", is_flag=True, help="Hold every comment for a moderator.")
+@click.option("--flood-interval", type=click.IntRange(min=0), default=15, show_default=True,
+              help="Seconds between two comments of one author or address.")
+@click.option("--max-links", type=click.IntRange(min=0), default=2, show_default=True)
+@click.option("--edit-window", type=click.IntRange(min=0), default=900, show_default=True,
+              help="Seconds an author may edit or delete their comment.")
+@click.option("--blocked-word", "blocked_words", multiple=True, help="Reject comments with it.")
+@click.option("--held-word", "held_words", multiple=True, help="Hold comments with it.")
+def create_site(site_id, name, origins, premoderate, flood_interval, max_links, edit_window,
+                blocked_words, held_words):
+    """Create a site."""
+    if db.session.get(Site, site_id):
+        raise click.ClickException(f"site {site_id!r} already exists")
+    try:
+        site = site_service.create_site(
+            site_id, name, list(origins), premoderate=premoderate,
+            flood_interval_seconds=flood_interval, max_links=max_links,
+            edit_window_seconds=edit_window, blocked_words=list(blocked_words),
+            held_words=list(held_words))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--origin") from error
+    click.echo(f"created site {site.id} for {', '.join(site.allowed_origins)}")
+
+
+@sites.command("list")
+def list_sites():
+    """List sites and their policy, as JSON lines."""
+    for site in db.session.scalars(select(Site).order_by(Site.id)):
+        click.echo(json.dumps({
+            "id": site.id, "name": site.name, "origins": site.allowed_origins,
+            "premoderate": site.premoderate, "flood_interval": site.flood_interval_seconds,
+            "max_links": site.max_links, "edit_window": site.edit_window_seconds,
+        }))
+
+
+@threads.command("close")
+@click.argument("site_id")
+@click.argument("key")
+def close_thread(site_id, key):
+    """Close a thread to new comments."""
+    thread = find_thread(site_id, key)
+    if thread is None:
+        raise click.ClickException("no such thread")
+    thread.closed = True
+    db.session.commit()
+    click.echo(f"closed {site_id}/{key}")
+
+
+@click.command("sweep")
+@click.option("--older-than", type=click.IntRange(min=0), default=None,
+              help="Seconds a comment must have been pending (default SWEEP_AFTER_SECONDS).")
+def sweep(older_than):
+    """Enqueue comments left pending (e.g. accepted while the broker was down)."""
+    age = current_app.config["SWEEP_AFTER_SECONDS"] if older_than is None else older_than
+    click.echo(f"enqueued {sweep_pending(age)} pending comments")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_CONCURRENCY", 2)))
+@click.option("--threads", "thread_count", type=int, default=4, show_default=True)
+def serve(host, port, workers, thread_count):
+    """Serve the API with gunicorn (gthread workers)."""
+    from .serving import run_gunicorn
+
+    run_gunicorn(current_app._get_current_object(), host=host, port=port, workers=workers,
+                 threads=thread_count)
+
+
+def init_app(app: Flask) -> None:
+    for command in (sites, threads, sweep, serve):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, help="Comment moderation service.")(prog_name="moderation")

@@ -1,0 +1,64 @@
+"""Configuration read from the environment, in one place.
+
+Every variable is documented once, in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+class Config:
+    """Settings for one app instance, built from a mapping of environment variables."""
+
+    def __init__(self, environ: dict[str, str] | None = None, instance_path: str = "instance"):
+        env = dict(os.environ if environ is None else environ)
+        self.MODERATION_ENV = env.get("MODERATION_ENV", "development")
+        self.SQLALCHEMY_DATABASE_URI = _database_url(
+            env.get("DATABASE_URL"), Path(instance_path) / "moderation.db"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        broker = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL") or ""
+        self.CELERY_BROKER_URL = broker
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
+        self.EMAIL_ENCRYPTION_KEYS = _list(env.get("EMAIL_ENCRYPTION_KEYS"))
+        self.IDENTITY_HASH_KEY = env.get("IDENTITY_HASH_KEY") or None
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_REQUEST_BYTES", 64 * 1024))
+        self.SWEEP_AFTER_SECONDS = int(env.get("SWEEP_AFTER_SECONDS", 60))
+        self.SWEEP_INTERVAL_SECONDS = int(env.get("SWEEP_INTERVAL_SECONDS", 30))
+        self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # flask-smorest: the OpenAPI document at /openapi.json
+        self.API_TITLE = "Comment moderation service"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.1.0"
+        self.OPENAPI_URL_PREFIX = "/"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+
+    @property
+    def is_production(self) -> bool:
+        return self.MODERATION_ENV == "production"
+
+    def as_dict(self) -> dict[str, object]:
+        return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def _database_url(url: str | None, default_sqlite: Path) -> str:
+    if not url:
+        return f"sqlite:///{default_sqlite.resolve()}"
+    # SQLAlchemy wants an explicit driver for psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,70 @@
+"""marshmallow fields for untrusted text from a public form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from marshmallow import ValidationError, fields, validate
+
+# C0/C1 controls except tab and newline: invisible, and PostgreSQL refuses NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class Text(fields.String):
+    """Trimmed, NFC-normalised text without control characters, length checked after trimming."""
+
+    def __init__(self, *, min_length: int = 1, max_length: int, multiline: bool = False,
+                 **kwargs):
+        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _SURROGATE.search(text):
+            raise ValidationError("Contains invalid characters.")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not self.multiline:
+            text = " ".join(text.split())
+        return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
+
+
+class OptionalMixin:
+    """The widget sends empty inputs as ``""``: treat that as not given."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if value == "":
+            value = None
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+class OptionalText(OptionalMixin, Text):
+    pass
+
+
+class HttpUrl(OptionalMixin, fields.Url):
+    """Absolute http(s) URL: ``javascript:`` and ``data:`` never reach a page."""
+
+    def __init__(self, *, max_length: int = 2048, **kwargs):
+        super().__init__(schemes={"http", "https"}, require_tld=False, allow_none=True,
+                         validate=validate.Length(max=max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class EmailAddress(fields.String):
+    """Syntax-checked (no DNS) and normalised address. Error messages never echo the value."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > 254 or _CONTROL.search(text) or _SURROGATE.search(text):
+            raise ValidationError("Not a valid email address.")
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValidationError("Not a valid email address.") from error

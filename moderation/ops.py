@@ -1,0 +1,50 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import db
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    checks = {"database": _database_ready(), "broker": _broker_ready()}
+    failing = sorted(name for name, ok in checks.items() if not ok)
+    if failing:
+        body = {"error": "unavailable", "message": "Not ready: " + ", ".join(failing) + ".",
+                "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()}}
+        return jsonify(body), 503
+    return jsonify(status="ready", checks={name: "ok" for name in checks})
+
+
+def _database_ready() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False
+    finally:
+        db.session.rollback()
+
+
+def _broker_ready() -> bool:
+    if not current_app.config["CELERY_BROKER_URL"]:
+        return True  # scoring runs in-process
+    celery = current_app.extensions["celery"]
+    try:
+        with celery.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except (BrokerError, OSError):
+        return False

@@ -1,0 +1,134 @@
+"""Database tables: sites, threads, comments and the append-only status-change log."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .status import Status
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    """Opaque, unguessable comment ids: sequential ids would leak volume and invite scraping."""
+    return secrets.token_urlsafe(12)
+
+
+class UTCDateTime(db.TypeDecorator):
+    """Timezone-aware UTC on every backend (SQLite forgets the zone)."""
+
+    impl = db.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Site(db.Model):
+    """A news site (tenant) and its moderation policy."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    flood_interval_seconds: Mapped[int] = mapped_column(default=15)
+    max_links: Mapped[int] = mapped_column(default=2)
+    blocked_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    held_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    premoderate: Mapped[bool] = mapped_column(default=False)
+    edit_window_seconds: Mapped[int] = mapped_column(default=15 * 60)
+    score_thresholds: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Thread(db.Model):
+    """An article, keyed by whatever the site uses (slug, id or canonical URL)."""
+
+    __tablename__ = "threads"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    key: Mapped[str] = mapped_column(String(512))
+    title: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    closed: Mapped[bool] = mapped_column(default=False)
+    # Bumped whenever the set of published comments changes: the list's ETag.
+    published_version: Mapped[int] = mapped_column(default=0)
+    approved_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship()
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        # the hot read: approved comments of a thread in order
+        Index("ix_comments_thread_status_created", "thread_id", "status", "created_at", "id"),
+        # duplicate and flood checks
+        Index("ix_comments_thread_author_body", "thread_id", "email_digest", "body_digest"),
+        Index("ix_comments_author_created", "email_digest", "created_at"),
+        Index("ix_comments_ip_created", "ip_digest", "created_at"),
+        # the sweeper and the review queue
+        Index("ix_comments_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    author_name: Mapped[str] = mapped_column(String(80))
+    email_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    email_digest: Mapped[str | None] = mapped_column(String(64))
+    author_url: Mapped[str | None] = mapped_column(String(2048))
+    author_token_digest: Mapped[str] = mapped_column(String(64))
+    ip_digest: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    body_digest: Mapped[str] = mapped_column(String(64))
+    body_html: Mapped[str] = mapped_column(Text)
+    honeypot_filled: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[Status] = mapped_column(
+        db.Enum(Status, native_enum=False, length=16,
+                values_callable=lambda statuses: [s.value for s in statuses]),
+        default=Status.PENDING,
+    )
+    spam_score: Mapped[float | None]
+    toxicity_score: Mapped[float | None]
+    reasons: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    model_versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    thread: Mapped[Thread] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side=[id])
+
+
+class StatusChange(db.Model):
+    """Append-only: who or what moved a comment from one status to another, and why."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,33 @@
+"""Run the app under gunicorn from our own CLI, so ``moderation serve`` is the one way to serve."""
+
+from __future__ import annotations
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from .extensions import db
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app: Flask, options: dict):
+        self.application, self.options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def run_gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int) -> None:
+    def post_fork(_server, _worker) -> None:
+        # Forked workers must open their own database connections.
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+    _Gunicorn(app, {
+        "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+        "worker_class": "gthread", "post_fork": post_fork, "accesslog": None,
+    }).run()

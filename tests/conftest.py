@@ -1,0 +1,147 @@
+"""Shared fixtures: an app on SQLite and on PostgreSQL, a client, a site, and a comment poster.
+
+Tests that need PostgreSQL or Redis skip when the server is unreachable on a
+developer machine, and fail in CI (``CI`` set), where the services must run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+
+import psycopg
+import pytest
+import redis
+from cryptography.fernet import Fernet
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from moderation import create_app
+from moderation.extensions import db
+from moderation.sites import create_site
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SITE_ORIGIN = "https://news.example"
+TABLES = ("status_changes", "comments", "threads", "sites")
+
+
+def service_unavailable(name: str, error: Exception) -> None:
+    message = f"{name} unreachable: {error}"
+    if os.environ.get("CI"):
+        pytest.fail(message + " (CI must run the tests that need it)")
+    pytest.skip(message)
+
+
+def test_config(database_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "CELERY_BROKER_URL": "",
+        "SECRET_KEY": "test-secret",
+        "EMAIL_ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
+        "IDENTITY_HASH_KEY": "test-identity-key",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this test session's own, so parallel runs do not meet."""
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        service_unavailable("PostgreSQL", error)
+    name = f"moderation_test_{os.getpid()}"
+    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.execute(f"CREATE DATABASE {name}")
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        service_unavailable("Redis", error)
+    return REDIS_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'moderation.db'}"
+    return request.getfixturevalue("postgres_database")
+
+
+_migrated: set[str] = set()
+
+
+def make_app(database_url: str, tmp_path, monkeypatch, **overrides) -> Flask:
+    """An app with its schema migrated to head and every table empty."""
+    monkeypatch.setenv("MODERATION_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(test_config(database_url, **overrides))
+    with app.app_context():
+        if database_url not in _migrated:
+            upgrade()
+            _migrated.add(database_url)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in TABLES:
+                db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def app(database_url, tmp_path, monkeypatch) -> Iterator[Flask]:
+    app = make_app(database_url, tmp_path, monkeypatch)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def site(app):
+    """A site with no flood interval, so tests may post in quick succession."""
+    with app.app_context():
+        return create_site("news", "Daily News", [SITE_ORIGIN], flood_interval_seconds=0).id
+
+
+_emails = itertools.count()
+
+
+def comment_payload(**overrides) -> dict:
+    payload = {
+        "site": "news",
+        "thread": "2026/11/city-council-budget",
+        "body": "A thoughtful remark about the budget.",
+        "author_name": "Jane Reader",
+        "author_email": f"reader{next(_emails)}@example.com",
+    }
+    payload.update(overrides)
+    return {key: value for key, value in payload.items() if value is not ...}
+
+
+@pytest.fixture
+def post_comment(client, site) -> Callable:
+    """Post a valid comment (fields overridable; ``...`` drops one) and return the response."""
+
+    def post(headers: dict | None = None, **overrides):
+        return client.post("/api/v1/comments", json=comment_payload(**overrides),
+                           headers=headers or {})
+
+    return post

@@ -1,0 +1,18 @@
+"""Entry point for ``celery -A workers.app worker|beat``: builds the Flask app once per process."""
+
+from __future__ import annotations
+
+from celery.signals import worker_process_init
+
+from moderation import create_app
+from moderation.extensions import db
+
+flask_app = create_app()
+celery = flask_app.extensions["celery"]
+
+
+@worker_process_init.connect
+def _dispose_inherited_connections(**_kwargs) -> None:
+    """A forked worker must not reuse the parent's database sockets."""
+    with flask_app.app_context():
+        db.engine.dispose(close=False)
