@@ -16,6 +16,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/moderation db upgrade
+	$(BIN)/moderation sites create demo --name "Demo Newsroom" --origin http://127.0.0.1:8000 --if-missing
 	$(BIN)/moderation serve --host 127.0.0.1 --port 8000
 
 lint: install

@@ -7,7 +7,7 @@ import os
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from . import sites as site_service
@@ -33,10 +33,13 @@ threads = AppGroup("threads", help="Manage article threads.")
               help="Seconds an author may edit or delete their comment.")
 @click.option("--blocked-word", "blocked_words", multiple=True, help="Reject comments with it.")
 @click.option("--held-word", "held_words", multiple=True, help="Hold comments with it.")
+@click.option("--if-missing", is_flag=True, help="Succeed quietly if the site exists.")
 def create_site(site_id, name, origins, premoderate, flood_interval, max_links, edit_window,
-                blocked_words, held_words):
+                blocked_words, held_words, if_missing):
     """Create a site."""
     if db.session.get(Site, site_id):
+        if if_missing:
+            return
         raise click.ClickException(f"site {site_id!r} already exists")
     try:
         site = site_service.create_site(
@@ -74,6 +77,7 @@ def close_thread(site_id, key):
 
 
 @click.command("sweep")
+@with_appcontext
 @click.option("--older-than", type=click.IntRange(min=0), default=None,
               help="Seconds a comment must have been pending (default SWEEP_AFTER_SECONDS).")
 def sweep(older_than):
@@ -83,6 +87,7 @@ def sweep(older_than):
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_CONCURRENCY", 2)))

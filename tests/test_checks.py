@@ -1,0 +1,84 @@
+"""The scoring checks and how their verdicts combine."""
+
+from __future__ import annotations
+
+from moderation.checks import DEFAULT_CHECKS, CheckResult, decide
+from moderation.checks.links import LinkCount
+from moderation.checks.word_lists import WordLists
+from moderation.orm import Comment, Site
+from moderation.status import Status
+
+
+def make_site(**policy) -> Site:
+    defaults = {"max_links": 2, "blocked_words": [], "held_words": [], "premoderate": False}
+    return Site(id="s", name="s", **{**defaults, **policy})
+
+
+def make_comment(body: str = "A fair point.", **fields) -> Comment:
+    return Comment(body=body, author_name=fields.pop("author_name", "Ann"),
+                   honeypot_filled=fields.pop("honeypot_filled", False), **fields)
+
+
+def test_a_civil_comment_is_approved_by_the_pipeline():
+    outcome = decide(DEFAULT_CHECKS, make_comment(), make_site())
+    assert (outcome.status, outcome.actor, outcome.reasons) == (Status.APPROVED, "scoring", [])
+
+
+def test_honeypot_is_spam_and_stops_the_pipeline():
+    class Exploding:
+        name = "exploding"
+
+        def run(self, comment, site):
+            raise AssertionError("checks after a spam verdict must not run")
+
+    checks = (*DEFAULT_CHECKS[:1], Exploding())
+    outcome = decide(checks, make_comment(honeypot_filled=True), make_site())
+    assert (outcome.status, outcome.actor) == (Status.SPAM, "check:honeypot")
+
+
+def test_blocked_word_rejects_and_held_word_holds():
+    site = make_site(blocked_words=["scam"], held_words=["lawsuit"])
+    assert WordLists().run(make_comment("What a SCAM."), site).verdict == Status.REJECTED
+    assert WordLists().run(make_comment("A lawsuit follows"), site).verdict == Status.HELD
+    assert WordLists().run(make_comment("Scampi for dinner"), site).verdict is None
+
+
+def test_word_lists_see_through_width_and_invisible_characters():
+    site = make_site(blocked_words=["scam"])
+    disguised = "\uff33\uff43\uff41\uff4d and s\u200bcam"
+    result = WordLists().run(make_comment(disguised), site)
+    assert result.verdict == Status.REJECTED
+    assert result.reasons == [{"check": "word_lists", "list": "blocked", "terms": ["scam"]}]
+
+
+def test_word_lists_also_check_the_author_name():
+    site = make_site(held_words=["casino"])
+    assert WordLists().run(make_comment(author_name="Best Casino"), site).verdict == Status.HELD
+
+
+def test_more_links_than_the_site_allows_are_held():
+    body = "see https://a.example and http://b.example and www.c.example"
+    result = LinkCount().run(make_comment(body), make_site(max_links=2))
+    assert result.verdict == Status.HELD
+    assert result.reasons[0]["detail"] == "3 links (site allows 2)"
+    assert LinkCount().run(make_comment(body), make_site(max_links=3)).verdict is None
+
+
+def test_premoderated_site_holds_everything_clean():
+    outcome = decide(DEFAULT_CHECKS, make_comment(), make_site(premoderate=True))
+    assert (outcome.status, outcome.actor) == (Status.HELD, "check:premoderation")
+
+
+def test_most_severe_verdict_wins_and_all_reasons_are_kept():
+    class Verdict:
+        def __init__(self, name, status):
+            self.name, self.status = name, status
+
+        def run(self, comment, site):
+            return CheckResult(self.status, [{"check": self.name}], scores={self.name: 0.5})
+
+    checks = (Verdict("a", Status.HELD), Verdict("b", Status.REJECTED), Verdict("c", Status.HELD))
+    outcome = decide(checks, make_comment(), make_site())
+    assert (outcome.status, outcome.actor) == (Status.REJECTED, "check:b")
+    assert [r["check"] for r in outcome.reasons] == ["a", "b", "c"]
+    assert outcome.scores == {"a": 0.5, "b": 0.5, "c": 0.5}
