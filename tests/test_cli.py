@@ -10,7 +10,8 @@ def test_sites_create_and_list(app):
     created = runner.invoke(args=["sites", "create", "daily", "--origin", "https://Daily.example/",
                                   "--origin", "https://m.daily.example", "--premoderate"])
     assert created.exit_code == 0, created.output
-    listed = [json.loads(line) for line in runner.invoke(args=["sites", "list"]).output.splitlines()]
+    output = runner.invoke(args=["sites", "list"]).output
+    listed = [json.loads(line) for line in output.splitlines()]
     assert listed == [{"id": "daily", "name": "daily", "premoderate": True, "flood_interval": 15,
                        "max_links": 2, "edit_window": 900,
                        "origins": ["https://daily.example", "https://m.daily.example"]}]

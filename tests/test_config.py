@@ -14,7 +14,7 @@ from moderation.instance_secrets import MissingSecretError, resolve_secrets
 
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
     config = Config({}, instance_path=str(tmp_path))
-    assert config.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'moderation.db'}"
+    assert f"sqlite:///{tmp_path / 'moderation.db'}" == config.SQLALCHEMY_DATABASE_URI
 
 
 def test_postgres_urls_get_the_psycopg_driver():
