@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
+from . import moderators as moderator_service
 from . import sites as site_service
 from .extensions import db
 from .orm import Site
@@ -18,6 +19,7 @@ from .threads import find_thread
 
 sites = AppGroup("sites", help="Configure the news sites allowed to use the service.")
 threads = AppGroup("threads", help="Manage article threads.")
+moderators = AppGroup("moderators", help="Create, list and revoke moderator tokens.")
 
 
 @sites.command("create")
@@ -76,6 +78,44 @@ def close_thread(site_id, key):
     click.echo(f"closed {site_id}/{key}")
 
 
+@moderators.command("create")
+@click.argument("name")
+@click.option("--site", "site_id", help="Limit the token to one site (default: every site).")
+@click.option("--role", type=click.Choice(moderator_service.ROLES), default="moderator",
+              show_default=True)
+def create_moderator(name, site_id, role):
+    """Create a moderator; prints the token once, as the last line."""
+    if site_id and db.session.get(Site, site_id) is None:
+        raise click.BadParameter(f"no site {site_id!r}", param_hint="--site")
+    try:
+        moderator, token = moderator_service.create_moderator(name, site_id, role)
+    except moderator_service.ModeratorExists as error:
+        raise click.ClickException(str(error)) from error
+    scope = moderator.site_id or "every site"
+    click.echo(f"created {moderator.role} {moderator.name} for {scope}; "
+               "the token is shown once, keep it safe:")
+    click.echo(token)
+
+
+@moderators.command("list")
+def list_moderators():
+    """List moderators (never their tokens), as JSON lines."""
+    for moderator in moderator_service.list_moderators():
+        click.echo(json.dumps({
+            "name": moderator.name, "site": moderator.site_id, "role": moderator.role,
+            "created_at": moderator.created_at.isoformat(),
+            "revoked": moderator.revoked_at is not None}))
+
+
+@moderators.command("revoke")
+@click.argument("name")
+def revoke_moderator(name):
+    """Revoke a moderator's token at once."""
+    if not moderator_service.revoke_moderator(name):
+        raise click.ClickException(f"no active moderator {name!r}")
+    click.echo(f"revoked {name}")
+
+
 @click.command("sweep")
 @with_appcontext
 @click.option("--older-than", type=click.IntRange(min=0), default=None,
@@ -101,7 +141,7 @@ def serve(host, port, workers, thread_count):
 
 
 def init_app(app: Flask) -> None:
-    for command in (sites, threads, sweep, serve):
+    for command in (sites, threads, moderators, sweep, serve):
         app.cli.add_command(command)
 
 

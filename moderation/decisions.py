@@ -7,7 +7,7 @@ from sqlalchemy import update
 from .errors import Conflict
 from .extensions import db
 from .orm import Comment, StatusChange, Thread, utcnow
-from .status import Status, can_transition
+from .status import FINAL_DECISIONS, Status, can_transition
 
 
 def change_status(comment: Comment, target: Status, *, actor: str, reason: str | None = None,
@@ -20,8 +20,8 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
     if not can_transition(current, target):
         raise Conflict(f"A {current.value} comment cannot become {target.value}.")
     comment.status = target
-    if target in (Status.APPROVED, Status.HELD, Status.SPAM, Status.REJECTED):
-        comment.decided_at = utcnow()
+    if target in FINAL_DECISIONS:
+        comment.decided_at, comment.decided_by = utcnow(), actor
     change = StatusChange(comment_id=comment.id, from_status=current.value,
                           to_status=target.value, actor=actor, reason=reason,
                           details=details or {})

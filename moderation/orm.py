@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,6 +52,10 @@ class Site(db.Model):
     premoderate: Mapped[bool] = mapped_column(default=False)
     edit_window_seconds: Mapped[int] = mapped_column(default=15 * 60)
     score_thresholds: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Skip pre-moderation for authors with this many approved comments and none refused (0: off).
+    auto_approve_after: Mapped[int] = mapped_column(default=0)
+    # What a privacy erasure does to an author's comments: "anonymise" or "delete".
+    erasure_mode: Mapped[str] = mapped_column(String(16), default="anonymise")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -83,8 +88,11 @@ class Comment(db.Model):
         Index("ix_comments_thread_author_body", "thread_id", "email_digest", "body_digest"),
         Index("ix_comments_author_created", "email_digest", "created_at"),
         Index("ix_comments_ip_created", "ip_digest", "created_at"),
-        # the sweeper and the review queue
+        # the sweeper
         Index("ix_comments_status_created", "status", "created_at"),
+        # the review queue, riskiest first, and authors' histories
+        Index("ix_comments_queue_risk", "site_id", "status", "risk", "id"),
+        Index("ix_comments_site_author_status", "site_id", "email_digest", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +117,12 @@ class Comment(db.Model):
     )
     spam_score: Mapped[float | None]
     toxicity_score: Mapped[float | None]
+    # Queue order: the higher of the two model scores (0 until scored by a model).
+    risk: Mapped[float] = mapped_column(default=0.0)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(default=1)
+    # Optimistic concurrency: a change to a row someone else changed first fails (409).
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
     reasons: Mapped[list[dict]] = mapped_column(JSON, default=list)
     model_versions: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -117,6 +131,34 @@ class Comment(db.Model):
 
     thread: Mapped[Thread] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
+
+
+class Moderator(db.Model):
+    """A person working the review queue; only a hash of their token is kept."""
+
+    __tablename__ = "moderators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"))  # None: every site
+    role: Mapped[str] = mapped_column(String(16), default="moderator")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Ban(db.Model):
+    """An author barred from a site, by email HMAC: their new comments are rejected."""
+
+    __tablename__ = "bans"
+    __table_args__ = (UniqueConstraint("site_id", "email_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    email_digest: Mapped[str] = mapped_column(String(64))
+    moderator: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StatusChange(db.Model):

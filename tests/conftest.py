@@ -26,7 +26,7 @@ from moderation.sites import create_site
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SITE_ORIGIN = "https://news.example"
-TABLES = ("status_changes", "comments", "threads", "sites")
+TABLES = ("status_changes", "bans", "moderators", "comments", "threads", "sites")
 
 
 def service_unavailable(name: str, error: Exception) -> None:

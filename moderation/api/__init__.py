@@ -6,7 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..schemas import Error
-from . import public
+from . import public, review
 
 
 class ModerationApi(Api):
@@ -22,4 +22,5 @@ def init_app(app: Flask) -> ModerationApi:
     api = ModerationApi(app, spec_kwargs={"info": {
         "description": "Leave A Reply: submission, publishing and moderation of comments."}})
     api.register_blueprint(public.blp)
+    api.register_blueprint(review.blp)
     return api

@@ -1,0 +1,79 @@
+"""The moderation API: the queue, one comment, decisions, bans and the audit trail."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from .. import audit, moderating, review
+from .. import review_schemas as schemas
+from ..auth import current_moderator, require_moderator, require_site
+
+blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation",
+                description="For moderators (Authorization: Bearer <token>).")
+blp.before_request(require_moderator)
+
+
+@blp.route("/queue")
+@blp.arguments(schemas.QueueQuery, location="query")
+@blp.response(200, schemas.QueuePage)
+def queue(query):
+    """Comments awaiting a decision, riskiest first by default."""
+    site = query.pop("site")
+    require_site(site)
+    return review.queue_page(site, **query)
+
+
+@blp.route("/comments/<comment_id>")
+@blp.response(200, schemas.ReviewCommentDetail)
+def comment(comment_id):
+    """One comment with scores, reasons, author history and status history."""
+    found = review.find_comment(comment_id)
+    require_site(found.site_id)
+    return review.comment_detail(found)
+
+
+@blp.route("/comments/<comment_id>/decision", methods=["POST"])
+@blp.arguments(schemas.DecisionRequest)
+@blp.response(200, schemas.ReviewCommentDetail)
+def decide(data, comment_id):
+    """approve | reject | spam a comment awaiting a decision; takedown a published one."""
+    decided = moderating.decide(current_moderator(), comment_id, data["decision"],
+                                data.get("reason"))
+    return review.comment_detail(decided)
+
+
+@blp.route("/decisions", methods=["POST"])
+@blp.arguments(schemas.BulkRequest)
+@blp.response(200, schemas.BulkResponse)
+def decide_many(data):
+    """Up to 500 decisions; each succeeds or fails on its own, reported per item."""
+    results = moderating.decide_many(current_moderator(), data["decisions"])
+    succeeded = sum(result.ok for result in results)
+    return {"results": results, "succeeded": succeeded, "failed": len(results) - succeeded}
+
+
+@blp.route("/comments/<comment_id>/ban", methods=["POST"])
+@blp.arguments(schemas.BanRequest)
+@blp.response(201, schemas.BanResponse)
+def ban(data, comment_id):
+    """Reject every future comment of this comment's author on the site."""
+    moderating.ban_author(current_moderator(), comment_id, data.get("reason"))
+    return {"banned": True}
+
+
+@blp.route("/comments/<comment_id>/ban", methods=["DELETE"])
+@blp.response(200, schemas.BanResponse)
+def unban(comment_id):
+    """Lift the ban on this comment's author."""
+    moderating.lift_ban(current_moderator(), comment_id)
+    return {"banned": False}
+
+
+@blp.route("/audit")
+@blp.arguments(schemas.AuditQuery, location="query")
+@blp.response(200, schemas.AuditPage)
+def audit_log(query):
+    """Who decided what, when, from which status to which; newest first."""
+    site = query.pop("site")
+    require_site(site)
+    return audit.audit_page(site, **query)
