@@ -35,9 +35,14 @@ moderators = AppGroup("moderators", help="Create, list and revoke moderator toke
               help="Seconds an author may edit or delete their comment.")
 @click.option("--blocked-word", "blocked_words", multiple=True, help="Reject comments with it.")
 @click.option("--held-word", "held_words", multiple=True, help="Hold comments with it.")
+@click.option("--auto-approve-after", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With --premoderate: publish authors with this many approved comments "
+                   "and none refused (at least 2; 0 turns it off).")
+@click.option("--erasure-mode", type=click.Choice(["anonymise", "delete"]), default="anonymise",
+              show_default=True, help="What a privacy erasure does to an author's comments.")
 @click.option("--if-missing", is_flag=True, help="Succeed quietly if the site exists.")
 def create_site(site_id, name, origins, premoderate, flood_interval, max_links, edit_window,
-                blocked_words, held_words, if_missing):
+                blocked_words, held_words, auto_approve_after, erasure_mode, if_missing):
     """Create a site."""
     if db.session.get(Site, site_id):
         if if_missing:
@@ -48,9 +53,10 @@ def create_site(site_id, name, origins, premoderate, flood_interval, max_links, 
             site_id, name, list(origins), premoderate=premoderate,
             flood_interval_seconds=flood_interval, max_links=max_links,
             edit_window_seconds=edit_window, blocked_words=list(blocked_words),
-            held_words=list(held_words))
+            held_words=list(held_words), auto_approve_after=auto_approve_after,
+            erasure_mode=erasure_mode)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--origin") from error
+        raise click.UsageError(str(error)) from error
     click.echo(f"created site {site.id} for {', '.join(site.allowed_origins)}")
 
 

@@ -37,6 +37,9 @@ def all_allowed_origins() -> set[str]:
 
 
 def create_site(site_id: str, name: str | None, origins: list[str], **policy) -> Site:
+    """Raises ValueError for a policy that cannot work (non-http origin, trust after one)."""
+    if policy.get("auto_approve_after") == 1:
+        raise ValueError("auto-approve needs at least 2 approved comments (or 0 for off)")
     site = Site(id=site_id, name=name or site_id,
                 allowed_origins=sorted({normalise_origin(o) for o in origins}), **policy)
     db.session.add(site)

@@ -10,7 +10,8 @@ from moderation.status import Status
 
 
 def make_site(**policy) -> Site:
-    defaults = {"max_links": 2, "blocked_words": [], "held_words": [], "premoderate": False}
+    defaults = {"max_links": 2, "blocked_words": [], "held_words": [], "premoderate": False,
+                "auto_approve_after": 0}
     return Site(id="s", name="s", **{**defaults, **policy})
 
 
@@ -82,3 +83,71 @@ def test_most_severe_verdict_wins_and_all_reasons_are_kept():
     assert (outcome.status, outcome.actor) == (Status.REJECTED, "check:b")
     assert [r["check"] for r in outcome.reasons] == ["a", "b", "c"]
     assert outcome.scores == {"a": 0.5, "b": 0.5, "c": 0.5}
+
+
+def test_premoderation_lets_trusted_authors_through(app, client, site):
+    from moderation.extensions import db
+    from moderation.orm import Site as SiteRow
+
+    with app.app_context():
+        row = db.session.get(SiteRow, site)
+        row.premoderate, row.auto_approve_after = True, 2
+        db.session.commit()
+    token = _moderator_token(app, site)
+
+    def post(n: int, email: str = "regular@example.com"):
+        return client.post("/api/v1/comments", json={
+            "site": site, "thread": "t", "body": f"comment {n}", "author_name": "Reg",
+            "author_email": email}).get_json()
+
+    for n in range(2):
+        held = post(n)
+        assert held["status"] == "held"
+        client.post(f"/api/v1/moderation/comments/{held['id']}/decision",
+                    json={"decision": "approve"}, headers={"Authorization": f"Bearer {token}"})
+    assert post(3)["status"] == "approved"
+    assert post(4, email="newcomer@example.com")["status"] == "held"
+
+
+def test_one_refused_comment_ends_the_trust(app, client, site):
+    from moderation.extensions import db
+    from moderation.orm import Site as SiteRow
+
+    with app.app_context():
+        row = db.session.get(SiteRow, site)
+        row.premoderate, row.auto_approve_after = True, 2
+        db.session.commit()
+    auth = {"Authorization": f"Bearer {_moderator_token(app, site)}"}
+    decisions = ["approve", "reject", "approve"]
+    for n, decision in enumerate(decisions):
+        held = client.post("/api/v1/comments", json={
+            "site": site, "thread": "t", "body": f"c{n}", "author_name": "R",
+            "author_email": "r@example.com"}).get_json()
+        client.post(f"/api/v1/moderation/comments/{held['id']}/decision",
+                    json={"decision": decision}, headers=auth)
+    after = client.post("/api/v1/comments", json={
+        "site": site, "thread": "t", "body": "again", "author_name": "R",
+        "author_email": "r@example.com"}).get_json()
+    assert after["status"] == "held"
+
+
+def test_a_banned_authors_next_comment_is_rejected(app, client, site):
+    auth = {"Authorization": f"Bearer {_moderator_token(app, site)}"}
+    first = client.post("/api/v1/comments", json={
+        "site": site, "thread": "t", "body": "first", "author_name": "Troll",
+        "author_email": "troll@example.com"}).get_json()
+    assert client.post(f"/api/v1/moderation/comments/{first['id']}/ban", json={},
+                       headers=auth).status_code == 201
+    again = client.post("/api/v1/comments", json={
+        "site": site, "thread": "t", "body": "second", "author_name": "Troll",
+        "author_email": "Troll@Example.com"}).get_json()
+    assert again["status"] == "rejected"
+    other = client.post("/api/v1/comments", json={
+        "site": site, "thread": "t", "body": "third", "author_name": "Troll",
+        "author_email": "someone-else@example.com"}).get_json()
+    assert other["status"] == "approved"
+
+
+def _moderator_token(app, site: str) -> str:
+    result = app.test_cli_runner().invoke(args=["moderators", "create", "mod", "--site", site])
+    return result.output.strip().splitlines()[-1]

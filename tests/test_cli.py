@@ -29,7 +29,7 @@ def test_sites_create_refuses_a_duplicate_unless_asked_not_to(app):
 def test_sites_create_rejects_a_non_http_origin(app):
     result = app.test_cli_runner().invoke(
         args=["sites", "create", "daily", "--origin", "ftp://daily.example"])
-    assert result.exit_code != 0 and "--origin" in result.output
+    assert result.exit_code != 0 and "not an http(s) origin" in result.output
 
 
 def test_closing_an_unknown_thread_fails_clearly(app, site):

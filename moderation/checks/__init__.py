@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from .banned import BannedAuthor
 from .base import Check, CheckResult, Outcome, decide
 from .honeypot import Honeypot
 from .links import LinkCount
 from .premoderation import Premoderation
 from .word_lists import WordLists
 
-DEFAULT_CHECKS: tuple[Check, ...] = (Honeypot(), WordLists(), LinkCount(), Premoderation())
+DEFAULT_CHECKS: tuple[Check, ...] = (
+    Honeypot(), BannedAuthor(), WordLists(), LinkCount(), Premoderation(),
+)
 
 __all__ = ["DEFAULT_CHECKS", "Check", "CheckResult", "Outcome", "decide"]
