@@ -11,6 +11,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from . import moderators as moderator_service
+from . import privacy_requests
 from . import sites as site_service
 from .extensions import db
 from .orm import Site
@@ -20,6 +21,7 @@ from .threads import find_thread
 sites = AppGroup("sites", help="Configure the news sites allowed to use the service.")
 threads = AppGroup("threads", help="Manage article threads.")
 moderators = AppGroup("moderators", help="Create, list and revoke moderator tokens.")
+privacy_group = AppGroup("privacy", help="Data-subject requests: export or erase an address.")
 
 
 @sites.command("create")
@@ -122,6 +124,29 @@ def revoke_moderator(name):
     click.echo(f"revoked {name}")
 
 
+@privacy_group.command("export")
+@click.argument("email")
+def export_email(email):
+    """Print, as JSON, everything stored about EMAIL."""
+    click.echo(json.dumps(privacy_requests.export_author(email), indent=2, ensure_ascii=False))
+
+
+@privacy_group.command("erase")
+@click.argument("email")
+@click.confirmation_option(prompt="Erase this address and anonymise or delete its comments?")
+def erase_email(email):
+    """Erase EMAIL: its ciphertext and hashes go; comments are anonymised or deleted per site."""
+    click.echo(f"erased: {privacy_requests.erase_author(email)} comments")
+
+
+@click.command("retention")
+@with_appcontext
+def retention():
+    """Drop IP hashes older than IP_RETENTION_DAYS (Celery beat runs this daily)."""
+    days = current_app.config["IP_RETENTION_DAYS"]
+    click.echo(f"dropped IP hashes of {privacy_requests.drop_expired_ip_hashes(days)} comments")
+
+
 @click.command("sweep")
 @with_appcontext
 @click.option("--older-than", type=click.IntRange(min=0), default=None,
@@ -147,7 +172,7 @@ def serve(host, port, workers, thread_count):
 
 
 def init_app(app: Flask) -> None:
-    for command in (sites, threads, moderators, sweep, serve):
+    for command in (sites, threads, moderators, privacy_group, retention, sweep, serve):
         app.cli.add_command(command)
 
 

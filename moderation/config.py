@@ -37,6 +37,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_REQUEST_BYTES", 64 * 1024))
         self.SWEEP_AFTER_SECONDS = int(env.get("SWEEP_AFTER_SECONDS", 60))
         self.SWEEP_INTERVAL_SECONDS = int(env.get("SWEEP_INTERVAL_SECONDS", 30))
+        self.IP_RETENTION_DAYS = int(env.get("IP_RETENTION_DAYS", 30))
         self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         # flask-smorest: the OpenAPI document at /openapi.json

@@ -24,9 +24,9 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
                             Status.DELETED}),
     # moderators take published comments down; authors may edit or delete
     Status.APPROVED: frozenset({Status.REJECTED, Status.SPAM, Status.PENDING, Status.DELETED}),
-    # a moderator may rescue a false positive
-    Status.SPAM: frozenset({Status.APPROVED, Status.REJECTED}),
-    Status.REJECTED: frozenset({Status.APPROVED, Status.SPAM}),
+    # a moderator may rescue a false positive; erasure may delete anything
+    Status.SPAM: frozenset({Status.APPROVED, Status.REJECTED, Status.DELETED}),
+    Status.REJECTED: frozenset({Status.APPROVED, Status.SPAM, Status.DELETED}),
     Status.DELETED: frozenset(),
 }
 

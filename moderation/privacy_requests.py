@@ -1,0 +1,78 @@
+"""Data-subject requests (GDPR): export everything held about an address, or erase it.
+
+The address is looked up by its HMAC, so no index of plaintext emails is
+needed; logs record counts, never the address.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from .decisions import change_status
+from .extensions import db
+from .orm import Ban, Comment, Site, Thread, utcnow
+from .privacy import privacy
+from .status import Status, can_transition
+
+log = logging.getLogger(__name__)
+
+ANONYMOUS = "Anonymous"
+
+
+def _comments_of(email: str) -> list[Comment]:
+    digest = privacy().email_digest(email)
+    return list(db.session.scalars(
+        select(Comment).where(Comment.email_digest == digest).order_by(Comment.created_at)))
+
+
+def export_author(email: str) -> dict:
+    """Everything stored about ``email``, decrypted, for the person who asked."""
+    digest = privacy().email_digest(email)
+    comments = _comments_of(email)
+    threads = {t.id: t for t in db.session.scalars(
+        select(Thread).where(Thread.id.in_({c.thread_id for c in comments})))}
+    bans = db.session.scalars(select(Ban).where(Ban.email_digest == digest))
+    return {
+        "comments": [{
+            "id": c.public_id, "site": c.site_id, "thread": threads[c.thread_id].key,
+            "author_name": c.author_name, "author_email": privacy().open_email(c.email_ciphertext),
+            "author_url": c.author_url, "body": c.body, "status": c.status.value,
+            "created_at": c.created_at.isoformat(), "ip_address_hash_kept": c.ip_digest is not None,
+        } for c in comments],
+        "bans": [{"site": b.site_id, "reason": b.reason, "created_at": b.created_at.isoformat()}
+                 for b in bans],
+    }
+
+
+def erase_author(email: str) -> int:
+    """Remove the address and its hashes everywhere; anonymise or delete comments per site."""
+    digest = privacy().email_digest(email)
+    comments = _comments_of(email)
+    modes = dict(db.session.execute(select(Site.id, Site.erasure_mode)).all())
+    for comment in comments:
+        if modes[comment.site_id] == "delete":
+            if can_transition(comment.status, Status.DELETED):
+                change_status(comment, Status.DELETED, actor="privacy:erasure",
+                              reason="erased at the author's request")
+            comment.body = comment.body_html = ""
+        comment.author_name, comment.author_url = ANONYMOUS, None
+        comment.email_ciphertext = comment.email_digest = comment.ip_digest = None
+    db.session.execute(delete(Ban).where(Ban.email_digest == digest))
+    db.session.commit()
+    log.info("privacy erasure: %d comments anonymised or deleted", len(comments))
+    return len(comments)
+
+
+def drop_expired_ip_hashes(days: int) -> int:
+    """Retention: IP hashes serve flood control only, so they go after ``days``."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(
+        update(Comment).where(Comment.created_at < cutoff, Comment.ip_digest.is_not(None))
+        .values(ip_digest=None).execution_options(synchronize_session=False))
+    db.session.commit()
+    log.info("retention: dropped IP hashes of %d comments older than %d days",
+             result.rowcount, days)
+    return result.rowcount

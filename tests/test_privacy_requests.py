@@ -1,0 +1,81 @@
+"""Data-subject requests and retention: export, erase, and IP hashes that expire."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from moderation.extensions import db
+from moderation.orm import Ban, Comment, Site, utcnow
+
+
+def test_export_returns_every_comment_of_the_address_decrypted(app, post_comment):
+    post_comment(author_email="Erin@Example.com", body="one", author_url="https://erin.example")
+    post_comment(author_email="erin@example.com", body="two", thread="other")
+    post_comment(author_email="someone@example.com", body="not hers")
+    result = app.test_cli_runner().invoke(args=["privacy", "export", "ERIN@example.com"])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(result.output)
+    assert [c["body"] for c in exported["comments"]] == ["one", "two"]
+    assert {c["author_email"] for c in exported["comments"]} == {
+        "Erin@example.com", "erin@example.com"}
+    assert exported["comments"][0]["author_url"] == "https://erin.example"
+
+
+def test_erase_anonymises_comments_and_removes_address_hashes_and_bans(app, client, post_comment):
+    kept = post_comment(author_email="gone@example.com", author_name="Gone", body="kept words")
+    comment_id = kept.get_json()["id"]
+    with app.app_context():
+        comment = db.session.scalar(select(Comment).where(Comment.public_id == comment_id))
+        db.session.add(Ban(site_id="news", email_digest=comment.email_digest, moderator="m"))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["privacy", "erase", "gone@example.com", "--yes"])
+    assert result.exit_code == 0 and "erased: 1 comments" in result.output
+    with app.app_context():
+        comment = db.session.scalar(select(Comment).where(Comment.public_id == comment_id))
+        assert (comment.author_name, comment.email_ciphertext, comment.email_digest,
+                comment.ip_digest) == ("Anonymous", None, None, None)
+        assert comment.body == "kept words"
+        assert db.session.scalars(select(Ban)).all() == []
+    listed = client.get("/api/v1/comments?site=news&thread=2026/11/city-council-budget")
+    assert listed.get_json()["comments"][0]["author_name"] == "Anonymous"
+    again = app.test_cli_runner().invoke(args=["privacy", "export", "gone@example.com"])
+    assert json.loads(again.output) == {"comments": [], "bans": []}
+
+
+def test_erase_deletes_comments_where_the_site_chose_deletion(app, client, post_comment):
+    with app.app_context():
+        db.session.get(Site, "news").erasure_mode = "delete"
+        db.session.commit()
+    post_comment(author_email="del@example.com", body="to be deleted")
+    post_comment(author_email="del@example.com", body="spam too", nickname="bot")
+    result = app.test_cli_runner().invoke(args=["privacy", "erase", "del@example.com", "--yes"])
+    assert "erased: 2 comments" in result.output
+    with app.app_context():
+        rows = db.session.scalars(select(Comment)).all()
+        assert {(c.status.value, c.body) for c in rows} == {("deleted", "")}
+    listed = client.get("/api/v1/comments?site=news&thread=2026/11/city-council-budget")
+    assert listed.get_json()["total"] == 0
+
+
+def test_erasure_is_logged_without_the_address(app, post_comment, caplog):
+    post_comment(author_email="quiet@example.com")
+    with caplog.at_level("DEBUG"):
+        app.test_cli_runner().invoke(args=["privacy", "erase", "quiet@example.com", "--yes"])
+    assert "privacy erasure: 1 comments" in caplog.text
+    assert "quiet@example.com" not in caplog.text.lower()
+
+
+def test_retention_drops_old_ip_hashes_only(app, post_comment):
+    old, new = (post_comment(body=body).get_json()["id"] for body in ("old", "new"))
+    with app.app_context():
+        db.session.execute(update(Comment).where(Comment.public_id == old)
+                           .values(created_at=utcnow() - timedelta(days=31)))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["retention"])
+    assert result.output.strip() == "dropped IP hashes of 1 comments"
+    with app.app_context():
+        hashes = dict(db.session.execute(select(Comment.public_id, Comment.ip_digest)).all())
+    assert hashes[old] is None and hashes[new] is not None
