@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, database, errors, logs, ops, privacy
+from . import api, cli, database, errors, logs, metrics, ops, privacy
 from .config import Config
 from .instance_secrets import resolve_secrets
 
@@ -19,13 +19,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.as_dict())
     if test_config:
         app.config.from_mapping(test_config)
+    logs.init_app(app)
     resolve_secrets(app.config, app.instance_path, production=config.is_production)
 
-    logs.init_app(app)
     database.init_app(app)
     privacy.init_app(app)
     _init_workers(app)
     errors.init_app(app)
+    metrics.init_app(app)
     api.init_app(app)
     app.register_blueprint(ops.bp)
     cli.init_app(app)

@@ -37,6 +37,11 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_REQUEST_BYTES", 64 * 1024))
         self.SWEEP_AFTER_SECONDS = int(env.get("SWEEP_AFTER_SECONDS", 60))
         self.SWEEP_INTERVAL_SECONDS = int(env.get("SWEEP_INTERVAL_SECONDS", 30))
+        self.RATELIMIT_ENABLED = _bool(env.get("RATE_LIMITS_ENABLED"), default=True)
+        self.RATELIMIT_STORAGE_URI = env.get("RATE_LIMIT_STORAGE_URL") or (
+            env.get("REDIS_URL") or "memory://")
+        self.SUBMISSION_RATE_LIMIT = env.get("SUBMISSION_RATE_LIMIT", "30/minute;300/hour")
+        self.MODERATION_AUTH_RATE_LIMIT = env.get("MODERATION_AUTH_RATE_LIMIT", "20/minute")
         self.IP_RETENTION_DAYS = int(env.get("IP_RETENTION_DAYS", 30))
         self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")

@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from .errors import Conflict
 from .extensions import db
+from .metrics import record_decision
 from .orm import Comment, StatusChange, Thread, utcnow
 from .status import FINAL_DECISIONS, Status, can_transition
 
@@ -27,6 +28,7 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
                           details=details or {})
     db.session.add(change)
     _republish(comment.thread_id, current, target)
+    record_decision(target, actor)
     return change
 
 

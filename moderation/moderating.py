@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .decisions import change_status
 from .errors import ApiError, Conflict, Forbidden, NotFound
 from .extensions import db
+from .metrics import MODERATOR_DECISIONS
 from .moderators import may_act_on
 from .orm import Ban, Comment, Moderator
 from .status import Status
@@ -62,6 +63,7 @@ def decide(moderator: Moderator, public_id: str, decision: str,
     except StaleDataError as error:
         db.session.rollback()
         raise Conflict("Someone else decided this comment first.") from error
+    MODERATOR_DECISIONS.labels(moderator.name, decision).inc()
     return comment
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from prometheus_client import multiprocess
 
 from .extensions import db
 
@@ -27,7 +30,12 @@ def run_gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int
         with app.app_context():
             db.engine.dispose(close=False)
 
+    def child_exit(_server, worker) -> None:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            multiprocess.mark_process_dead(worker.pid)
+
     _Gunicorn(app, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
-        "worker_class": "gthread", "post_fork": post_fork, "accesslog": None,
+        "worker_class": "gthread", "post_fork": post_fork, "child_exit": child_exit,
+        "accesslog": None,
     }).run()

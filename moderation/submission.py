@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from .decisions import record_submission
 from .errors import Duplicate, Forbidden, RateLimited, ThreadClosed, ValidationFailed
 from .extensions import db
+from .metrics import SUBMITTED
 from .orm import Comment, Site, utcnow
 from .privacy import privacy, token_digest
 from .queueing import enqueue_scoring
@@ -68,6 +69,7 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     db.session.commit()
     # In-process scoring may decide it right here; the expired row then reloads the result.
     enqueue_scoring(comment_id)
+    SUBMITTED.labels(comment.status.value).inc()
     return Accepted(comment, token)
 
 

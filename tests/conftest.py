@@ -44,6 +44,7 @@ def test_config(database_url: str, **overrides) -> dict:
         "SECRET_KEY": "test-secret",
         "EMAIL_ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
         "IDENTITY_HASH_KEY": "test-identity-key",
+        "RATELIMIT_ENABLED": False,
         **overrides,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from .. import ratelimits
 from ..schemas import Error
 from . import public, review
 
@@ -23,4 +24,5 @@ def init_app(app: Flask) -> ModerationApi:
         "description": "Leave A Reply: submission, publishing and moderation of comments."}})
     api.register_blueprint(public.blp)
     api.register_blueprint(review.blp)
+    ratelimits.init_app(app, public=public.blp, moderation=review.blp)
     return api
