@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, database, errors, logs, metrics, ops, privacy
+from . import api, cli, database, errors, logs, metrics, ops, privacy, webhooks
 from .config import Config
 from .instance_secrets import resolve_secrets
 
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     resolve_secrets(app.config, app.instance_path, production=config.is_production)
 
     database.init_app(app)
+    webhooks.init_app()
     privacy.init_app(app)
     _init_workers(app)
     errors.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 
 import click
 from flask import Flask, current_app
@@ -60,6 +61,26 @@ def create_site(site_id, name, origins, premoderate, flood_interval, max_links, 
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     click.echo(f"created site {site.id} for {', '.join(site.allowed_origins)}")
+
+
+@sites.command("webhook")
+@click.argument("site_id")
+@click.option("--url", help="Where to POST events (http or https); omit to turn webhooks off.")
+def configure_webhook(site_id, url):
+    """Set the site's webhook; prints a new signing secret once."""
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise click.ClickException(f"no site {site_id!r}")
+    if url and not url.startswith(("http://", "https://")):
+        raise click.BadParameter("must be an http(s) URL", param_hint="--url")
+    site.webhook_url = url or None
+    site.webhook_secret = secrets.token_urlsafe(32) if url else None
+    db.session.commit()
+    if url:
+        click.echo(f"webhook for {site_id} set to {url}; give the site this signing secret:")
+        click.echo(site.webhook_secret)
+    else:
+        click.echo(f"webhook for {site_id} turned off")
 
 
 @sites.command("list")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from . import webhooks
 from .errors import Conflict
 from .extensions import db
 from .metrics import record_decision
@@ -29,6 +30,7 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
     db.session.add(change)
     _republish(comment.thread_id, current, target)
     record_decision(target, actor)
+    webhooks.record_event(comment, target)
     return change
 
 

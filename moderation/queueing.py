@@ -1,6 +1,6 @@
-"""Hand a committed comment to the scoring queue without ever failing the submission.
+"""Hand committed work to the queue without ever failing the request that made it.
 
-Called only after commit: the comment is durable, so a broker outage costs
+Called only after commit: the row is durable, so a broker outage costs
 latency, not data. The sweeper enqueues whatever is left pending.
 """
 
@@ -14,13 +14,21 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 
-def enqueue_scoring(comment_id: int) -> bool:
-    from workers.tasks import score_comment  # the task module imports the services
+def _enqueue(task_name: str, object_id: int) -> bool:
+    from workers import tasks  # the task module imports the services that call us
 
     try:
-        score_comment.delay(comment_id)
+        getattr(tasks, task_name).delay(object_id)
     except (BrokerError, RedisError, OSError) as error:
-        log.warning("broker unavailable, comment %d left pending for the sweeper: %s",
-                    comment_id, type(error).__name__)
+        log.warning("broker unavailable, %s(%d) left for the sweeper: %s",
+                    task_name, object_id, type(error).__name__)
         return False
     return True
+
+
+def enqueue_scoring(comment_id: int) -> bool:
+    return _enqueue("score_comment", comment_id)
+
+
+def enqueue_webhook(delivery_id: int) -> bool:
+    return _enqueue("deliver_webhook", delivery_id)

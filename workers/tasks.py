@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
-from moderation import scoring, sweeping
+from moderation import scoring, sweeping, webhooks
 
 
 @shared_task(
@@ -24,3 +26,19 @@ def score_comment(comment_id: int) -> str | None:
 @shared_task
 def sweep_pending() -> int:
     return sweeping.sweep_pending(current_app.config["SWEEP_AFTER_SECONDS"])
+
+
+@shared_task(bind=True, max_retries=webhooks.MAX_ATTEMPTS)
+def deliver_webhook(self, delivery_id: int) -> str:
+    """Retried with exponential backoff on 5xx and network errors; never resent once delivered.
+
+    In-process (no broker) a failure is left pending for the sweeper rather
+    than retried inside the request that caused it.
+    """
+    try:
+        return webhooks.deliver(delivery_id)
+    except webhooks.DeliveryFailed as failure:
+        if self.request.is_eager:
+            return "pending"
+        delay = min(600, 2 ** (self.request.retries + 1)) * random.uniform(0.8, 1.2)
+        raise self.retry(exc=failure, countdown=delay) from failure

@@ -1,0 +1,132 @@
+"""Signed webhooks: tell a site's own systems when a comment is published, held or removed.
+
+Deliveries use an outbox: the delivery row is written in the same transaction
+as the status change, and handed to the queue only after commit, so an event
+is neither lost nor sent for a change that rolled back. The payload carries
+what the public API shows, never the email.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .orm import Comment, Site, Thread, WebhookDelivery, utcnow
+from .queueing import enqueue_webhook
+from .status import Status
+
+EVENTS = {
+    Status.APPROVED: "comment.approved",
+    Status.HELD: "comment.held",
+    Status.REJECTED: "comment.rejected",
+    Status.SPAM: "comment.rejected",
+    Status.DELETED: "comment.deleted",
+}
+MAX_ATTEMPTS = 8
+TIMEOUT_SECONDS = 5
+USER_AGENT = "comment-moderation-webhooks/1"
+
+
+class DeliveryFailed(Exception):
+    """A transient failure (5xx, 408, 429, network): the task retries with backoff."""
+
+
+def record_event(comment: Comment, status: Status) -> None:
+    """Queue an event for the comment's site, if it has a webhook (caller commits)."""
+    site = db.session.get(Site, comment.site_id)
+    name = EVENTS.get(status)
+    if site is None or not site.webhook_url or name is None:
+        return
+    thread = db.session.get(Thread, comment.thread_id)
+    payload = {
+        "event": name, "site": site.id, "thread": thread.key,
+        "comment": {"id": comment.public_id, "status": status.value,
+                    "author_name": comment.author_name, "author_url": comment.author_url,
+                    "body_html": comment.body_html,
+                    "created_at": comment.created_at.isoformat()},
+        "occurred_at": utcnow().isoformat(),
+    }
+    delivery = WebhookDelivery(site_id=site.id, event=name, payload=payload)
+    db.session.add(delivery)
+    db.session.info.setdefault("webhook_deliveries", []).append(delivery)
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """What receivers recompute: HMAC-SHA256 over ``timestamp.body``."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def deliver(delivery_id: int) -> str:
+    """Send one delivery; idempotent once delivered. Raises DeliveryFailed to be retried."""
+    delivery = db.session.execute(
+        select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+    ).scalar_one_or_none()
+    if delivery is None or delivery.state != "pending":
+        db.session.rollback()
+        return delivery.state if delivery else "missing"
+    site = db.session.get(Site, delivery.site_id)
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(site.webhook_url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "User-Agent": USER_AGENT,
+        "X-Moderation-Event": delivery.event, "X-Moderation-Delivery": str(delivery.id),
+        "X-Moderation-Timestamp": timestamp,
+        "X-Moderation-Signature": signature(site.webhook_secret or "", timestamp, body),
+    })
+    delivery.attempts += 1
+    code, error = _post(request)
+    delivery.last_status_code, delivery.last_error = code, error
+    transient = code is None or code >= 500 or code in (408, 429)
+    if code is not None and 200 <= code < 300:
+        delivery.state, delivery.delivered_at = "delivered", utcnow()
+    elif not transient or delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = "failed"
+    db.session.commit()
+    if delivery.state == "pending":
+        raise DeliveryFailed(f"delivery {delivery_id}: {error or code}")
+    return delivery.state
+
+
+def _post(request: urllib.request.Request) -> tuple[int | None, str | None]:
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status, None
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError) as error:
+        return None, type(error).__name__
+
+
+def _capture_ids(session: Session) -> None:
+    pending = session.info.get("webhook_deliveries")
+    if pending:
+        session.flush()
+        session.info["webhook_ids"] = [delivery.id for delivery in pending]
+
+
+def _enqueue_after_commit(session: Session) -> None:
+    session.info.pop("webhook_deliveries", None)
+    for delivery_id in session.info.pop("webhook_ids", []):
+        enqueue_webhook(delivery_id)
+
+
+def _forget(session: Session, _transaction) -> None:
+    session.info.pop("webhook_deliveries", None)
+    session.info.pop("webhook_ids", None)
+
+
+def init_app() -> None:
+    """Hook the outbox into every session commit (once per process)."""
+    if not event.contains(Session, "after_commit", _enqueue_after_commit):
+        event.listen(Session, "before_commit", _capture_ids)
+        event.listen(Session, "after_commit", _enqueue_after_commit)
+        event.listen(Session, "after_soft_rollback", _forget)

@@ -1,0 +1,146 @@
+"""Signed webhooks, against a real local HTTP receiver."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select
+
+from moderation import webhooks
+from moderation.extensions import db
+from moderation.orm import Site, WebhookDelivery
+
+
+class Receiver:
+    """Records every request; answers with the next queued status (200 when none is left)."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.replies: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append({"headers": dict(self.headers), "body": body})
+                self.send_response(receiver.replies.pop(0) if receiver.replies else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+@pytest.fixture
+def secret(app, site, receiver) -> str:
+    result = app.test_cli_runner().invoke(args=["sites", "webhook", site, "--url", receiver.url])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def deliveries(app) -> list[WebhookDelivery]:
+    with app.app_context():
+        return db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+
+
+def test_a_published_comment_is_announced_with_a_valid_signature(app, post_comment, receiver,
+                                                                 secret):
+    comment_id = post_comment(author_email="private@example.com").get_json()["id"]
+    assert len(receiver.requests) == 1
+    request = receiver.requests[0]
+    headers = request["headers"]
+    assert headers["X-Moderation-Event"] == "comment.approved"
+    expected = webhooks.signature(secret, headers["X-Moderation-Timestamp"], request["body"])
+    assert headers["X-Moderation-Signature"] == expected
+    assert webhooks.signature("wrong", headers["X-Moderation-Timestamp"],
+                              request["body"]) != expected
+    payload = json.loads(request["body"])
+    assert payload["comment"]["id"] == comment_id and payload["site"] == "news"
+    assert "private@example.com" not in request["body"].decode().lower()
+    assert [d.state for d in deliveries(app)] == ["delivered"]
+
+
+def test_each_event_kind_is_sent(app, post_comment, receiver, secret):
+    post_comment(nickname="bot")
+    with app.app_context():
+        db.session.get(Site, "news").premoderate = True
+        db.session.commit()
+    post_comment(body="held one")
+    assert [r["headers"]["X-Moderation-Event"] for r in receiver.requests] == [
+        "comment.rejected", "comment.held"]
+
+
+def test_a_failing_receiver_is_retried_and_success_is_never_resent(app, post_comment, receiver,
+                                                                   secret):
+    receiver.replies = [500, 503]
+    post_comment()
+    (delivery,) = deliveries(app)
+    assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
+    with app.app_context(), pytest.raises(webhooks.DeliveryFailed):
+        webhooks.deliver(delivery.id)
+    with app.app_context():
+        assert webhooks.deliver(delivery.id) == "delivered"
+        assert webhooks.deliver(delivery.id) == "delivered"
+    assert len(receiver.requests) == 3
+    assert len({r["headers"]["X-Moderation-Delivery"] for r in receiver.requests}) == 1
+    (delivery,) = deliveries(app)
+    assert (delivery.state, delivery.attempts) == ("delivered", 3)
+
+
+def test_a_client_error_is_final(app, post_comment, receiver, secret):
+    receiver.replies = [410]
+    post_comment()
+    (delivery,) = deliveries(app)
+    assert (delivery.state, delivery.last_status_code) == ("failed", 410)
+    with app.app_context():
+        assert webhooks.deliver(delivery.id) == "failed"
+    assert len(receiver.requests) == 1
+
+
+def test_an_unreachable_receiver_gives_up_after_the_last_attempt(app, post_comment, site):
+    app.test_cli_runner().invoke(args=["sites", "webhook", site, "--url",
+                                       "http://127.0.0.1:9/closed"])
+    post_comment()
+    (delivery,) = deliveries(app)
+    with app.app_context():
+        for _ in range(webhooks.MAX_ATTEMPTS - 2):
+            with pytest.raises(webhooks.DeliveryFailed):
+                webhooks.deliver(delivery.id)
+        assert webhooks.deliver(delivery.id) == "failed"
+    (delivery,) = deliveries(app)
+    assert (delivery.attempts, delivery.last_error) == (webhooks.MAX_ATTEMPTS,
+                                                        "URLError")
+
+
+def test_a_change_that_rolls_back_sends_nothing(app, post_comment, receiver, secret):
+    from moderation.decisions import change_status
+    from moderation.orm import Comment
+    from moderation.status import Status
+
+    comment_id = post_comment().get_json()["id"]
+    receiver.requests.clear()
+    with app.app_context():
+        comment = db.session.scalar(select(Comment).where(Comment.public_id == comment_id))
+        change_status(comment, Status.REJECTED, actor="test")
+        db.session.rollback()
+    assert receiver.requests == []
+    assert len(deliveries(app)) == 1
+
+
+def test_sites_without_a_webhook_record_nothing(app, post_comment):
+    post_comment()
+    assert deliveries(app) == []
