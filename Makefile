@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint
+.PHONY: install run test lint prod
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/moderation db upgrade
-	$(BIN)/moderation sites create demo --name "Demo Newsroom" --origin http://127.0.0.1:8000 --if-missing
+	$(BIN)/moderation demo
 	$(BIN)/moderation serve --host 127.0.0.1 --port 8000
 
 lint: install
@@ -24,3 +24,13 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The docker-compose topology without Docker: gunicorn + Celery worker + beat (Procfile),
+# against the DATABASE_URL and REDIS_URL of the environment (honcho ignores .env, which is compose's).
+prod: install
+	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || \
+		{ echo "make prod needs DATABASE_URL and REDIS_URL in the environment" >&2; exit 1; }
+	test -x $(BIN)/honcho || $(BIN)/python -m pip install -q -e '.[prod]'
+	$(BIN)/moderation db upgrade
+	mkdir -p instance
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --env /dev/null

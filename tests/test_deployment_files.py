@@ -1,0 +1,308 @@
+"""The deployment files agree with the code: every setting is documented, every command exists.
+
+Ops start the service from docker-compose.yml, the Dockerfile and the Procfile
+(`make prod`), and configure it from .env.example and the README. These tests
+derive what the code reads and what the CLIs offer from the code itself, so a
+new variable or a renamed command cannot slip past the deployment files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_PACKAGES = ("moderation", "workers", "models")
+# env.get("X"), os.environ.get("X"), environ["X"], os.environ.setdefault("X"), os.getenv("X")
+ENV_READ = re.compile(
+    r"""(?:\b(?:env|environ)\s*(?:\.get|\.setdefault|\.pop)?\s*[(\[]|\bgetenv\s*\()"""
+    r"""\s*["']([A-Z][A-Z0-9_]*)["']"""
+)
+ENV_EXAMPLE_LINE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+README_TABLE_ROW = re.compile(r"^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|", re.MULTILINE)
+APP_IMAGE = "comment-moderation"
+# What the third-party images ship, for their commands and healthchecks.
+IMAGE_TOOLS = {"redis": {"redis-server", "redis-cli"}, "postgres": {"pg_isready", "postgres"}}
+ONE_SHOT = {"migrate"}
+
+
+def variables_read_by_the_code() -> set[str]:
+    names: set[str] = set()
+    for package in SOURCE_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            names.update(ENV_READ.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def variables_in_env_example() -> set[str]:
+    return set(ENV_EXAMPLE_LINE.findall((ROOT / ".env.example").read_text()))
+
+
+def readme_configuration_table() -> set[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    return set(README_TABLE_ROW.findall(section))
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def app_services() -> dict[str, dict]:
+    return {name: service for name, service in compose()["services"].items()
+            if service.get("image", "").split(":")[0] == APP_IMAGE}
+
+
+def words(command: str | list[str]) -> list[str]:
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def healthcheck_command(service: dict) -> list[str]:
+    test = service["healthcheck"]["test"]
+    if isinstance(test, str):
+        return shlex.split(test)
+    kind, *rest = test
+    if kind == "CMD-SHELL":
+        # Compose turns $$ into $; the container's shell expands the rest.
+        return shlex.split(os.path.expandvars(rest[0].replace("$$", "$")))
+    assert kind == "CMD", test
+    return rest
+
+
+def procfile() -> dict[str, str]:
+    entries = {}
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, command = line.split(":", 1)
+            entries[name.strip()] = command.strip()
+    return entries
+
+
+def dockerfile_instruction(name: str) -> list[str]:
+    """The JSON (exec) form of the runtime stage's CMD or HEALTHCHECK ... CMD."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line for line in text.splitlines() if line.startswith(name + " ")]
+    return json.loads(lines[-1].split(" CMD ", 1)[-1] if name == "HEALTHCHECK"
+                      else lines[-1][len(name):])
+
+
+def python_code(command: list[str]) -> str | None:
+    """The program of a ``python -c CODE`` healthcheck, else None."""
+    if command[:2] == ["python", "-c"] and len(command) == 3:
+        return command[2]
+    return None
+
+
+def app_commands() -> dict[str, list[str]]:
+    """Every command line the app image or the Procfile runs, by where it comes from."""
+    commands = {"Dockerfile CMD": dockerfile_instruction("CMD")}
+    for name, service in app_services().items():
+        commands[f"compose {name}"] = words(service["command"])
+        check = healthcheck_command(service) if "test" in service["healthcheck"] else None
+        if check and python_code(check) is None:
+            commands[f"compose {name} healthcheck"] = check
+    for name, command in procfile().items():
+        commands[f"Procfile {name}"] = words(os.path.expandvars(command))
+    return commands
+
+
+# --- settings -------------------------------------------------------------------------------
+
+def test_the_source_scan_finds_the_variables_we_know_of():
+    assert {"DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY", "MODERATION_INSTANCE_PATH"} <= (
+        variables_read_by_the_code())
+
+
+def test_every_variable_the_code_reads_is_in_env_example():
+    missing = variables_read_by_the_code() - variables_in_env_example()
+    assert not missing, f"add to .env.example: {sorted(missing)}"
+
+
+def test_every_variable_the_code_reads_is_in_the_readme_configuration_table():
+    missing = variables_read_by_the_code() - readme_configuration_table()
+    assert not missing, f"add to README's Configuration table: {sorted(missing)}"
+
+
+def test_env_example_and_readme_list_no_variable_nobody_reads():
+    used_by_compose = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", (ROOT / "docker-compose.yml")
+                                     .read_text()))
+    read = variables_read_by_the_code()
+    assert variables_in_env_example() - read - used_by_compose == set()
+    assert readme_configuration_table() - read == set()
+
+
+def test_env_example_leaves_the_secrets_empty():
+    """A forgotten secret must stop production with an error naming it, not run on a placeholder."""
+    values = dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$",
+                             (ROOT / ".env.example").read_text(), re.MULTILINE))
+    for secret in ("SECRET_KEY", "EMAIL_ENCRYPTION_KEYS", "IDENTITY_HASH_KEY"):
+        assert values[secret] == "", secret
+
+
+# --- compose topology -----------------------------------------------------------------------
+
+def test_compose_runs_the_app_services_in_production_from_env_file():
+    services = app_services()
+    assert set(services) == {"web", "worker", "beat", "migrate"}
+    for name, service in services.items():
+        assert service["env_file"] == ".env", name
+        assert service["environment"]["MODERATION_ENV"] == "production", name
+
+
+def test_the_app_services_wait_for_migrations_and_healthy_stores():
+    for name, service in app_services().items():
+        if name in ONE_SHOT:
+            assert service["restart"] == "no"
+            continue
+        assert service["depends_on"] == {
+            "migrate": {"condition": "service_completed_successfully"},
+            "postgres": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }, name
+
+
+def test_every_long_running_service_has_a_healthcheck():
+    for name, service in compose()["services"].items():
+        check = service.get("healthcheck", {})
+        if name in ONE_SHOT:
+            assert check == {"disable": True}, "a one-shot's exit status is its health"
+        else:
+            assert check.get("test"), f"{name} has no healthcheck"
+
+
+def test_redis_and_postgres_keep_their_data_in_named_volumes():
+    spec = compose()
+    for name in ("redis", "postgres"):
+        volume = spec["services"][name]["volumes"][0].split(":")[0]
+        assert volume in spec["volumes"], name
+
+
+# --- commands -------------------------------------------------------------------------------
+
+# Runs each command line through its real console script with --help appended, in
+# one process (the app is imported once): the CLI parses the whole line, then exits
+# 0; a missing subcommand, an unknown option or an app that cannot load exits 2.
+HELP_RUNNER = """
+import contextlib, io, json, sys
+from importlib.metadata import entry_points
+
+results = []
+for command in json.loads(sys.argv[1]):
+    (script,) = entry_points(group="console_scripts", name=command[0])
+    output = io.StringIO()
+    sys.argv = [*command, "--help"]
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        try:
+            script.load()()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    results.append([code, output.getvalue()[-2000:]])
+print(json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def help_runs(tmp_path_factory) -> dict[tuple[str, ...], tuple[int, str]]:
+    """Exit code and output of each app command line with ``--help``; nothing is contacted."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MODERATION_ENV"}}
+    env["MODERATION_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    commands = sorted({tuple(command) for command in app_commands().values()})
+    result = subprocess.run([sys.executable, "-c", HELP_RUNNER, json.dumps(commands)], env=env,
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+    outcomes = json.loads(result.stdout.splitlines()[-1])
+    return {command: tuple(outcome) for command, outcome in zip(commands, outcomes, strict=True)}
+
+
+@pytest.mark.parametrize("origin", sorted(app_commands()))
+def test_every_app_command_exists(origin, help_runs):
+    command = app_commands()[origin]
+    assert command[0] in {"moderation", "celery"}, command
+    if command[0] == "celery":
+        assert command[1:3] == ["-A", "workers.app"], command
+        assert command[3] in {"worker", "beat", "inspect"}, command
+    code, output = help_runs[tuple(command)]
+    assert code == 0, f"{shlex.join(command)}:\n{output}"
+
+
+def test_the_procfile_runs_the_compose_topology():
+    entries = procfile()
+    assert set(entries) == {"web", "worker", "beat"}
+    assert entries["web"].startswith("moderation serve ")
+    assert entries["worker"].startswith("celery -A workers.app worker")
+    assert entries["beat"].startswith("celery -A workers.app beat")
+
+
+def test_python_healthchecks_compile():
+    checks = [dockerfile_instruction("HEALTHCHECK")]
+    checks += [healthcheck_command(service) for service in app_services().values()
+               if "test" in service["healthcheck"]]
+    programs = [code for code in map(python_code, checks) if code is not None]
+    assert len(programs) >= 3  # the image's, web's and beat's
+    for code in programs:
+        compile(code, "<healthcheck>", "exec")
+
+
+def test_the_image_healthchecks_the_web_service_it_starts():
+    assert "/healthz" in dockerfile_instruction("HEALTHCHECK")[-1]
+    assert "/readyz" in healthcheck_command(compose()["services"]["web"])[-1]
+
+
+@pytest.mark.parametrize("name", sorted(IMAGE_TOOLS))
+def test_store_services_use_their_images_own_tools(name):
+    service = compose()["services"][name]
+    assert service["image"].split(":")[0] == name
+    used = [healthcheck_command(service)[0]]
+    if "command" in service:
+        used.append(words(service["command"])[0])
+    assert set(used) <= IMAGE_TOOLS[name]
+
+
+# --- the image ------------------------------------------------------------------------------
+
+def test_the_image_build_context_keeps_the_packages_and_their_data():
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()}
+    assert ignored.isdisjoint({"models", "moderation", "workers", "pyproject.toml", "README.md",
+                               "models/artifacts", "*"})
+    assert {".venv", ".git", "instance", "test-artifacts", "bench"} <= ignored
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]
+    assert "artifacts/*" in package_data["models"]
+    assert "migrations/**/*" in package_data["moderation"]
+
+
+# --- docker-compose config ------------------------------------------------------------------
+
+def test_docker_compose_config_accepts_the_file_with_env_example(tmp_path):
+    """Debian's docker-compose validates the file without a Docker engine."""
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        message = "docker-compose is not installed (apt-get install docker-compose)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; .ci/run must install it")
+        pytest.skip(message)
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run(
+        [binary, "--project-directory", str(tmp_path), "-f", str(tmp_path / "docker-compose.yml"),
+         "config"],
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}, capture_output=True,
+        text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "WARN" not in result.stderr.upper(), result.stderr
+    resolved = yaml.safe_load(result.stdout)
+    assert set(resolved["services"]) == {"web", "worker", "beat", "migrate", "redis", "postgres"}
+    web = resolved["services"]["web"]["environment"]
+    assert web["MODERATION_ENV"] == "production"
+    assert web["DATABASE_URL"].startswith("postgresql://")
