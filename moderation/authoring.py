@@ -9,8 +9,7 @@ from __future__ import annotations
 import hmac
 from datetime import timedelta
 
-from sqlalchemy import select
-
+from .comments import find_by_public_id
 from .decisions import change_status
 from .errors import Conflict, EditWindowClosed, Forbidden, NotFound
 from .extensions import db
@@ -25,7 +24,7 @@ EDITABLE = (Status.PENDING, Status.HELD, Status.APPROVED)
 
 
 def _find(public_id: str) -> Comment:
-    comment = db.session.scalar(select(Comment).where(Comment.public_id == public_id))
+    comment = find_by_public_id(public_id)
     if comment is None or comment.status == Status.DELETED:
         raise NotFound()
     return comment
@@ -69,8 +68,10 @@ def edit_comment(public_id: str, token: str | None, body: str) -> Comment:
     comment.reasons, comment.model_versions = [], {}
     if comment.status != Status.PENDING:
         change_status(comment, Status.PENDING, actor="author", reason="edited")
+    comment_id = comment.id
     db.session.commit()
-    enqueue_scoring(comment.id)
+    # As at submission: read the id before commit, so the expired row reloads the new decision.
+    enqueue_scoring(comment_id)
     return comment
 
 

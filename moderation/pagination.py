@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+import math
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_
 from sqlalchemy.sql import ColumnElement
@@ -25,17 +26,23 @@ def decode_cursor(cursor: str, *types: type) -> tuple:
         if not isinstance(values, list) or len(values) != len(types):
             raise ValueError("wrong shape")
         return tuple(_typed(value, kind) for value, kind in zip(values, types, strict=True))
-    except (ValueError, TypeError, binascii.Error) as error:
+    except (ValueError, TypeError, OverflowError, binascii.Error) as error:
         raise ValidationFailed(fields={"cursor": ["Not a valid cursor."]}) from error
 
 
 def _typed(value: object, kind: type) -> object:
+    """Clients can send anything as a cursor: whatever we did not issue must not reach SQL."""
     if kind is datetime:
-        return datetime.fromisoformat(value)  # type: ignore[arg-type]
+        moment = datetime.fromisoformat(value)  # type: ignore[arg-type]
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
         return float(value)
     if not isinstance(value, kind) or isinstance(value, bool):
         raise TypeError("wrong type")
+    if kind is int and not 0 <= value < 2**63:  # beyond what any database can bind
+        raise ValueError("out of range")
     return value
 
 

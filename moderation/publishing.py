@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .errors import ValidationFailed
 from .extensions import db
 from .orm import Comment, Thread
+from .pagination import after, decode_cursor, encode_cursor
 from .sites import get_site
 from .status import Status
 from .threads import find_thread
@@ -40,27 +37,27 @@ def thread_etag(site_id: str, key: str, query: dict) -> str:
 
 def approved_page(site_id: str, key: str, *, sort: str, limit: int,
                   cursor: str | None) -> ThreadPage:
+    position = decode_cursor(cursor, datetime, int) if cursor else None
     thread = find_thread(site_id, key)
     if thread is None:
         return ThreadPage(site_id, key, 0, [], None)
     parent = aliased(Comment)
     newest = sort == "newest"
-    order = (Comment.created_at.desc(), Comment.id.desc()) if newest else (
-        Comment.created_at, Comment.id)
+    keys = (Comment.created_at, Comment.id)
     query = (
         select(Comment, parent.public_id)
         .outerjoin(parent, parent.id == Comment.parent_id)
         .where(Comment.thread_id == thread.id, Comment.status == Status.APPROVED)
-        .order_by(*order)
+        .order_by(*(key.desc() if newest else key for key in keys))
         .limit(limit + 1)
     )
-    if cursor:
-        query = query.where(_after(decode_cursor(cursor), newest))
+    if position:
+        query = query.where(after(keys, position, newest))
     rows = db.session.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
     comments = [public_comment(comment, parent_id) for comment, parent_id in rows]
-    next_cursor = encode_cursor(rows[-1][0]) if more else None
+    next_cursor = encode_cursor(rows[-1][0].created_at, rows[-1][0].id) if more else None
     return ThreadPage(site_id, key, thread.approved_count, comments, next_cursor)
 
 
@@ -78,26 +75,3 @@ def public_comment(comment: Comment, parent_public_id: str | None) -> dict:
     return {"id": comment.public_id, "parent_id": parent_public_id,
             "author_name": comment.author_name, "author_url": comment.author_url,
             "body_html": comment.body_html, "created_at": comment.created_at}
-
-
-def encode_cursor(comment: Comment) -> str:
-    raw = json.dumps([comment.created_at.isoformat(), comment.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, comment_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(created), int(comment_id)
-    except (ValueError, TypeError, binascii.Error) as error:
-        raise ValidationFailed(fields={"cursor": ["Not a valid cursor."]}) from error
-
-
-def _after(position: tuple[datetime, int], newest: bool):
-    created, comment_id = position
-    if newest:
-        return or_(Comment.created_at < created,
-                   and_(Comment.created_at == created, Comment.id < comment_id))
-    return or_(Comment.created_at > created,
-               and_(Comment.created_at == created, Comment.id > comment_id))

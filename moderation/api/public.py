@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from .. import authoring, publishing, schemas, submission
 from ..cors import apply_cors
-from ..errors import ApiError
+from .bodies import require_json_body
 
 blp = Blueprint("public", __name__, url_prefix="/api/v1",
                 description="What the embedded widget calls (cross-origin).")
@@ -17,14 +17,7 @@ blp.after_request(apply_cors)
 AUTHOR_TOKEN_HEADER = "X-Author-Token"
 
 
-class UnsupportedMediaType(ApiError):
-    status, code, message = 415, "unsupported_media_type", "Send the body as application/json."
-
-
-@blp.before_request
-def require_json_body() -> None:
-    if request.method in ("POST", "PATCH") and not request.is_json:
-        raise UnsupportedMediaType()
+blp.before_request(require_json_body)
 
 
 @blp.route("/comments")
@@ -48,7 +41,7 @@ class Comments(MethodView):
     def get(self, query):
         """Approved comments of one thread, oldest first by default."""
         etag = publishing.thread_etag(query["site"], query["thread"], query)
-        if etag in request.if_none_match:
+        if request.if_none_match.contains_weak(etag):  # RFC 9110: weak comparison
             return _not_modified(etag)
         page = publishing.approved_page(query["site"], query["thread"], sort=query["sort"],
                                         limit=query["limit"], cursor=query["cursor"])
@@ -94,8 +87,9 @@ def _token() -> str | None:
 
 
 def _public_view(comment) -> dict:
+    """Not yet dumped: the view's response schema serialises it, once."""
     parent_id = comment.parent.public_id if comment.parent else None
-    return schemas.PublicComment().dump(publishing.public_comment(comment, parent_id))
+    return publishing.public_comment(comment, parent_id)
 
 
 def _author_view(comment) -> dict:
