@@ -99,10 +99,18 @@ def handle_http_exception(error: HTTPException):
     messages = data.get("messages")
     if error.code == 422 and messages:
         # webargs/marshmallow validation errors, keyed by location ("json", "query")
-        fields = {name: errs for location in messages.values() for name, errs in location.items()}
+        fields = {name: _flat(errs) for location in messages.values()
+                  for name, errs in location.items()}
         return error_response(422, "validation_failed", ValidationFailed.message, fields)
     code, message = HTTP_CODES.get(error.code or 500, ("error", error.name))
     return error_response(error.code or 500, code, message, headers=data.get("headers"))
+
+
+def _flat(errors: list | dict) -> list[str]:
+    """A list field's errors come keyed by item index; the API promises a list per field."""
+    if isinstance(errors, dict):
+        return list(dict.fromkeys(m for item in errors.values() for m in _flat(item)))
+    return list(errors)
 
 
 def handle_database_unavailable(error: OperationalError):

@@ -31,6 +31,20 @@ class Text(fields.String):
         return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
 
 
+class Identifier(fields.String):
+    """An id we issued (a site's): refused, not repaired, when it holds characters no id has.
+
+    PostgreSQL refuses NUL and no driver encodes a lone surrogate, so either
+    would otherwise reach the database and fail there as a 500.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(text) or _SURROGATE.search(text):
+            raise ValidationError("Contains invalid characters.")
+        return text
+
+
 class OptionalMixin:
     """The widget sends empty inputs as ``""``: treat that as not given."""
 
@@ -54,6 +68,9 @@ class HttpUrl(OptionalMixin, fields.Url):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
             value = value.strip()
+            # The URL pattern accepts any non-ASCII host, lone surrogates included.
+            if _CONTROL.search(value) or _SURROGATE.search(value):
+                raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 
 

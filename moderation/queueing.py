@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import logging
 
+from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
+
+from .logs import request_id
 
 log = logging.getLogger(__name__)
 
 
 def _enqueue(task_name: str, object_id: int) -> bool:
-    from workers import tasks  # the task module imports the services that call us
+    """Send through this Flask app's own Celery app, not Celery's process-wide default:
+    with two apps in one process (tests, scripts) the default may be the other's broker."""
+    import workers.tasks  # noqa: F401  registers the tasks; it imports the services that call us
 
+    task = current_app.extensions["celery"].tasks[f"workers.tasks.{task_name}"]
     try:
-        getattr(tasks, task_name).delay(object_id)
+        task.apply_async((object_id,), headers={"request_id": request_id.get()})
     except (BrokerError, RedisError, OSError) as error:
         log.warning("broker unavailable, %s(%d) left for the sweeper: %s",
                     task_name, object_id, type(error).__name__)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .fields import EmailAddress, HttpUrl, OptionalText, Text
+from .fields import EmailAddress, HttpUrl, Identifier, OptionalText, Text
 from .status import Status
 
 HONEYPOT_FIELD = "nickname"
 
 
 class CommentSubmission(Schema):
-    site = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
     thread = Text(required=True, max_length=512)
     body = Text(required=True, max_length=5000, multiline=True)
     author_name = Text(required=True, max_length=80)
@@ -30,7 +30,7 @@ class CommentEdit(Schema):
 
 
 class ThreadQuery(Schema):
-    site = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
     thread = Text(required=True, max_length=512)
     sort = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -38,7 +38,7 @@ class ThreadQuery(Schema):
 
 
 class CountsQuery(Schema):
-    site = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
     thread = fields.List(Text(max_length=512), required=True,
                          validate=validate.Length(min=1, max=100))
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from celery.signals import worker_process_init
+from celery.signals import setup_logging, worker_process_init
 
 from moderation import create_app
 from moderation.extensions import db
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
+
+
+@setup_logging.connect
+def _keep_json_logging(**_kwargs) -> None:
+    """Connected, so Celery leaves the root logger to ``moderation.logs`` (JSON lines)."""
 
 
 @worker_process_init.connect

@@ -9,12 +9,23 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from moderation.logs import request_id
+
+
+def _request_id_of(task_request) -> str | None:
+    """The web request's id, sent as a message header (eager runs keep headers apart)."""
+    return task_request.get("request_id") or (task_request.headers or {}).get("request_id")
+
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
-            with app.app_context():
-                return self.run(*args, **kwargs)
+            token = request_id.set(_request_id_of(self.request))
+            try:
+                with app.app_context():
+                    return self.run(*args, **kwargs)
+            finally:
+                request_id.reset(token)
 
     broker = app.config["CELERY_BROKER_URL"]
     celery = Celery(app.name, task_cls=FlaskTask, include=["workers.tasks"])
@@ -29,7 +40,9 @@ def celery_init_app(app: Flask) -> Celery:
         task_publish_retry=False,
         broker_connection_timeout=2,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        # max_retries 0: one connection attempt, not kombu's retries for up to the timeout.
+        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5,
+                                  "max_retries": 0},
         beat_schedule={
             "sweep-pending": {
                 "task": "workers.tasks.sweep_pending",

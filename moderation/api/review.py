@@ -7,10 +7,12 @@ from flask_smorest import Blueprint
 from .. import audit, moderating, review
 from .. import review_schemas as schemas
 from ..auth import current_moderator, require_moderator, require_site
+from .bodies import require_json_body
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation",
                 description="For moderators (Authorization: Bearer <token>).")
 blp.before_request(require_moderator)
+blp.before_request(require_json_body)
 
 
 @blp.route("/queue")
