@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from . import webhooks
+from .after_commit import call_after_commit
 from .errors import Conflict
 from .extensions import db
 from .metrics import record_decision
@@ -29,7 +30,7 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
                           details=details or {})
     db.session.add(change)
     _republish(comment.thread_id, current, target)
-    record_decision(target, actor)
+    call_after_commit(db.session, record_decision, target, actor)
     webhooks.record_event(comment, target)
     return change
 
@@ -44,9 +45,14 @@ def _republish(thread_id: int, before: Status, after: Status) -> None:
     """Keep the thread's count and list version (its ETag) in step with what is published."""
     delta = (after == Status.APPROVED) - (before == Status.APPROVED)
     if delta:
-        db.session.execute(
-            update(Thread)
-            .where(Thread.id == thread_id)
-            .values(approved_count=Thread.approved_count + delta,
-                    published_version=Thread.published_version + 1)
-        )
+        republish(thread_id, delta)
+
+
+def republish(thread_id: int, approved_delta: int = 0) -> None:
+    """New list version (and ETag) for a thread whose published comments changed."""
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread_id)
+        .values(approved_count=Thread.approved_count + approved_delta,
+                published_version=Thread.published_version + 1)
+    )

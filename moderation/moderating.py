@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .decisions import change_status
-from .errors import ApiError, Conflict, Forbidden, NotFound
+from .errors import ApiError, Conflict, Forbidden
 from .extensions import db
 from .metrics import MODERATOR_DECISIONS
 from .moderators import may_act_on
 from .orm import Ban, Comment, Moderator
+from .review import find_comment
 from .status import Status
 
 DECISIONS = {
@@ -24,6 +25,7 @@ DECISIONS = {
 }
 # approve/reject/spam decide what awaits (or re-decide a refusal); takedown unpublishes.
 DECIDABLE = {Status.PENDING, Status.HELD, Status.SPAM, Status.REJECTED}
+REFUSED = {Status.SPAM, Status.REJECTED}
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,7 @@ class ItemResult:
 
 
 def _comment_for(moderator: Moderator, public_id: str) -> Comment:
-    comment = db.session.scalar(select(Comment).where(Comment.public_id == public_id))
-    if comment is None:
-        raise NotFound()
+    comment = find_comment(public_id)
     if not may_act_on(moderator, comment.site_id):
         raise Forbidden("This token is not allowed to moderate that site.")
     return comment
@@ -56,9 +56,17 @@ def decide(moderator: Moderator, public_id: str, decision: str,
     allowed = {Status.APPROVED} if decision == "takedown" else DECIDABLE - {target}
     if comment.status not in allowed:
         raise Conflict(f"Cannot {decision} a comment that is {comment.status.value}.")
-    change_status(comment, target, actor=f"moderator:{moderator.name}", reason=reason,
-                  details={"decision": decision})
+    refused_by_moderator = (comment.status in REFUSED
+                            and (comment.decided_by or "").startswith("moderator:"))
+    if refused_by_moderator and moderator.role != "admin":
+        # Else the later of two moderators who both saw it held would silently overrule
+        # the first; a machine's refusal can be rescued, a moderator's only by an admin.
+        raise Conflict(f"This comment was already {comment.status.value} "
+                       f"by {comment.decided_by}; only an admin can overrule it.")
     try:
+        # change_status may flush (autoflush before its own queries): a lost race shows there
+        change_status(comment, target, actor=f"moderator:{moderator.name}", reason=reason,
+                      details={"decision": decision})
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()

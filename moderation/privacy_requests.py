@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
-from .decisions import change_status
+from .decisions import change_status, republish
 from .extensions import db
 from .orm import Ban, Comment, Site, Thread, utcnow
 from .privacy import privacy
@@ -60,6 +60,8 @@ def erase_author(email: str) -> int:
             comment.body = comment.body_html = ""
         comment.author_name, comment.author_url = ANONYMOUS, None
         comment.email_ciphertext = comment.email_digest = comment.ip_digest = None
+    for thread_id in {c.thread_id for c in comments if c.status == Status.APPROVED}:
+        republish(thread_id)  # cached lists must not keep showing the erased name
     db.session.execute(delete(Ban).where(Ban.email_digest == digest))
     db.session.commit()
     log.info("privacy erasure: %d comments anonymised or deleted", len(comments))

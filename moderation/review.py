@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from .comments import find_by_public_id
 from .errors import NotFound
 from .extensions import db
 from .orm import Comment, StatusChange, Thread
@@ -34,7 +35,7 @@ def queue_page(site_id: str, *, status: Status, order: str, limit: int, cursor: 
         .limit(limit + 1)
     )
     if thread:
-        query = query.where(Thread.key == thread)
+        query = query.where(Thread.site_id == site_id, Thread.key == thread)  # uses uq (site, key)
     if reason:
         query = query.where(Comment.decided_by.startswith(reason, autoescape=True))
     if cursor:
@@ -51,7 +52,7 @@ def queue_page(site_id: str, *, status: Status, order: str, limit: int, cursor: 
 
 
 def find_comment(public_id: str) -> Comment:
-    comment = db.session.scalar(select(Comment).where(Comment.public_id == public_id))
+    comment = find_by_public_id(public_id)
     if comment is None:
         raise NotFound()
     return comment

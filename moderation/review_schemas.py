@@ -6,13 +6,14 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
+from .fields import Identifier
 from .moderating import DECISIONS
 from .review import ORDERS
 from .status import Status
 
 
 class QueueQuery(Schema):
-    site = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
     status = fields.Enum(Status, by_value=True, load_default=Status.HELD)
     order = fields.String(load_default="risk", validate=validate.OneOf(list(ORDERS)))
     thread = fields.String(validate=validate.Length(max=512))
@@ -42,7 +43,7 @@ class BanRequest(Schema):
 
 
 class AuditQuery(Schema):
-    site = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
     moderator = fields.String(validate=validate.Length(max=80))
     comment = fields.String(validate=validate.Length(max=32))
     since = fields.AwareDateTime(default_timezone=UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -9,6 +10,8 @@ from sqlalchemy import select
 from .errors import ValidationFailed
 from .extensions import db
 from .orm import Site
+
+SITE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def get_site(site_id: str) -> Site:
@@ -38,6 +41,8 @@ def all_allowed_origins() -> set[str]:
 
 def create_site(site_id: str, name: str | None, origins: list[str], **policy) -> Site:
     """Raises ValueError for a policy that cannot work (non-http origin, trust after one)."""
+    if not SITE_ID.fullmatch(site_id):
+        raise ValueError("a site id is 1-64 letters, digits, '.', '_' or '-'")
     if policy.get("auto_approve_after") == 1:
         raise ValueError("auto-approve needs at least 2 approved comments (or 0 for off)")
     site = Site(id=site_id, name=name or site_id,

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 
+from .comments import find_by_public_id
 from .decisions import record_submission
 from .errors import Duplicate, Forbidden, RateLimited, ThreadClosed, ValidationFailed
 from .extensions import db
@@ -76,7 +77,7 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
 def _reply_target(parent_public_id: str | None, thread_id: int) -> Comment | None:
     if not parent_public_id:
         return None
-    parent = db.session.scalar(select(Comment).where(Comment.public_id == parent_public_id))
+    parent = find_by_public_id(parent_public_id)
     if parent is None or parent.thread_id != thread_id or parent.status != Status.APPROVED:
         raise ValidationFailed(
             fields={"parent_id": ["Not a published comment in this thread."]}

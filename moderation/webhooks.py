@@ -15,9 +15,9 @@ import time
 import urllib.error
 import urllib.request
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from .after_commit import call_after_commit
 from .extensions import db
 from .orm import Comment, Site, Thread, WebhookDelivery, utcnow
 from .queueing import enqueue_webhook
@@ -56,7 +56,8 @@ def record_event(comment: Comment, status: Status) -> None:
     }
     delivery = WebhookDelivery(site_id=site.id, event=name, payload=payload)
     db.session.add(delivery)
-    db.session.info.setdefault("webhook_deliveries", []).append(delivery)
+    db.session.flush()
+    call_after_commit(db.session, enqueue_webhook, delivery.id)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -104,29 +105,3 @@ def _post(request: urllib.request.Request) -> tuple[int | None, str | None]:
         return error.code, f"HTTP {error.code}"
     except (urllib.error.URLError, OSError) as error:
         return None, type(error).__name__
-
-
-def _capture_ids(session: Session) -> None:
-    pending = session.info.get("webhook_deliveries")
-    if pending:
-        session.flush()
-        session.info["webhook_ids"] = [delivery.id for delivery in pending]
-
-
-def _enqueue_after_commit(session: Session) -> None:
-    session.info.pop("webhook_deliveries", None)
-    for delivery_id in session.info.pop("webhook_ids", []):
-        enqueue_webhook(delivery_id)
-
-
-def _forget(session: Session, _transaction) -> None:
-    session.info.pop("webhook_deliveries", None)
-    session.info.pop("webhook_ids", None)
-
-
-def init_app() -> None:
-    """Hook the outbox into every session commit (once per process)."""
-    if not event.contains(Session, "after_commit", _enqueue_after_commit):
-        event.listen(Session, "before_commit", _capture_ids)
-        event.listen(Session, "after_commit", _enqueue_after_commit)
-        event.listen(Session, "after_soft_rollback", _forget)

@@ -6,9 +6,13 @@ developer machine, and fail in CI (``CI`` set), where the services must run.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -26,7 +30,8 @@ from moderation.sites import create_site
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SITE_ORIGIN = "https://news.example"
-TABLES = ("status_changes", "bans", "moderators", "comments", "threads", "sites")
+TABLES = ("webhook_deliveries", "status_changes", "bans", "moderators", "comments", "threads",
+          "sites")
 
 
 def service_unavailable(name: str, error: Exception) -> None:
@@ -82,11 +87,33 @@ def database_url(request, tmp_path) -> str:
 
 
 _migrated: set[str] = set()
+_sqlite_template: list[Path] = []
+
+
+def _copy_migrated_sqlite(database_url: str) -> None:
+    """Migrate one SQLite file per session and copy it: much faster than migrating per test."""
+    target = Path(database_url.removeprefix("sqlite:///"))
+    if target.exists():
+        return
+    if not _sqlite_template:
+        folder = Path(tempfile.mkdtemp(prefix="moderation-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template_url = f"sqlite:///{folder / 'template.db'}"
+        app = create_app(test_config(template_url, MODERATION_INSTANCE_PATH=str(folder)))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        _sqlite_template.append(folder / "template.db")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_sqlite_template[0], target)
+    _migrated.add(database_url)
 
 
 def make_app(database_url: str, tmp_path, monkeypatch, **overrides) -> Flask:
     """An app with its schema migrated to head and every table empty."""
     monkeypatch.setenv("MODERATION_INSTANCE_PATH", str(tmp_path / "instance"))
+    if database_url.startswith("sqlite:///"):
+        _copy_migrated_sqlite(database_url)
     app = create_app(test_config(database_url, **overrides))
     with app.app_context():
         if database_url not in _migrated:
@@ -146,3 +173,41 @@ def post_comment(client, site) -> Callable:
                            headers=headers or {})
 
     return post
+
+
+@pytest.fixture
+def site_policy(app, site) -> Callable:
+    """Change the test site's policy mid-test: ``site_policy(premoderate=True)``."""
+
+    from moderation.orm import Site
+
+    def change(**policy) -> None:
+        with app.app_context():
+            found = db.session.get(Site, site)
+            for name, value in policy.items():
+                setattr(found, name, value)
+            db.session.commit()
+
+    return change
+
+
+@pytest.fixture
+def backdate(app) -> Callable:
+    """Move comments (given public ids, or all) ``seconds`` into the past, as if time passed."""
+
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from moderation.orm import Comment
+
+    def move(seconds: float, *public_ids: str) -> None:
+        with app.app_context():
+            query = select(Comment)
+            if public_ids:
+                query = query.where(Comment.public_id.in_(public_ids))
+            for comment in db.session.scalars(query):
+                comment.created_at -= timedelta(seconds=seconds)
+            db.session.commit()
+
+    return move

@@ -79,3 +79,13 @@ def test_retention_drops_old_ip_hashes_only(app, post_comment):
     with app.app_context():
         hashes = dict(db.session.execute(select(Comment.public_id, Comment.ip_digest)).all())
     assert hashes[old] is None and hashes[new] is not None
+
+
+def test_erasure_changes_the_etag_of_lists_that_showed_the_name(app, client, post_comment):
+    post_comment(author_email="cached@example.com", author_name="Cached Name")
+    url = "/api/v1/comments?site=news&thread=2026/11/city-council-budget"
+    etag = client.get(url).headers["ETag"]
+    app.test_cli_runner().invoke(args=["privacy", "erase", "cached@example.com", "--yes"])
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again.get_json()["comments"][0]["author_name"] == "Anonymous"

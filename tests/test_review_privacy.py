@@ -1,0 +1,94 @@
+"""Moderators see a masked email only: no moderation response or log line carries an address."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from moderation.moderators import create_moderator
+from moderation.sites import create_site
+
+API = "/api/v1/moderation"
+EMAILS = ["priya.secret0@private-mail.example", "Oliver.Hidden+news@Private-Mail.Example",
+          "x@tiny.example", "sam.quiet@private-mail.example"]
+EMAIL_LIKE = re.compile(r"[\w.+*-]+@[\w-]+(?:\.[\w-]+)+")
+MASKED = re.compile(r"^\w\*\*\*@")
+
+
+@pytest.fixture
+def site(app) -> str:
+    with app.app_context():
+        return create_site("news", "Daily News", ["https://news.example"], premoderate=True,
+                           flood_interval_seconds=0).id
+
+
+@pytest.fixture
+def auth(app, site) -> dict:
+    with app.app_context():
+        return {"Authorization": f"Bearer {create_moderator('alice', None, 'moderator')[1]}"}
+
+
+@pytest.fixture
+def logs(caplog) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG)
+    for name in ("moderation", "workers", "sqlalchemy", "werkzeug"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    return caplog
+
+
+def every_moderation_response(client, auth, ids: list[str]) -> list:
+    """Each route once, successes and failures alike."""
+    first, second, third, fourth = ids
+    return [
+        client.get(f"{API}/queue?site=news", headers=auth),
+        client.get(f"{API}/queue?site=news&order=oldest&limit=1", headers=auth),
+        *(client.get(f"{API}/comments/{c}", headers=auth) for c in ids),
+        client.post(f"{API}/comments/{first}/decision", json={"decision": "approve"},
+                    headers=auth),
+        client.post(f"{API}/comments/{first}/decision", json={"decision": "approve"},
+                    headers=auth),  # 409
+        client.post(f"{API}/comments/{second}/decision", json={"decision": "oops"},
+                    headers=auth),  # 422
+        client.post(f"{API}/decisions", headers=auth, json={"decisions": [
+            {"id": second, "decision": "reject", "reason": "rude"},
+            {"id": first, "decision": "spam"}, {"id": "missing", "decision": "spam"}]}),
+        client.post(f"{API}/comments/{third}/ban", json={"reason": "abuse"}, headers=auth),
+        client.delete(f"{API}/comments/{third}/ban", headers=auth),
+        client.get(f"{API}/queue?site=news&status=rejected", headers=auth),
+        client.get(f"{API}/comments/{second}", headers=auth),
+        client.get(f"{API}/audit?site=news", headers=auth),
+        client.get(f"{API}/audit?site=news&comment={fourth}", headers=auth),
+        client.get(f"{API}/queue?site=news", headers={}),  # 401
+    ]
+
+
+def test_no_email_in_any_moderation_response_or_log(client, auth, post_comment, logs):
+    ids = [post_comment(author_email=email, body=f"remark {n}").get_json()["id"]
+           for n, email in enumerate(EMAILS)]
+    responses = every_moderation_response(client, auth, ids)
+    assert {r.status_code for r in responses} >= {200, 201, 401, 409, 422}
+    bodies = [r.get_data(as_text=True) + str(dict(r.headers)) for r in responses]
+    log_lines = [logs.text] + [record.getMessage() for record in logs.records]
+    assert logs.records  # the logs really were captured
+    for email in EMAILS:
+        needle = email.lower()
+        assert not [b for b in bodies if needle in b.lower()], email
+        assert not [line for line in log_lines if needle in line.lower()], email
+        local = email.split("@")[0].lower()
+        if len(local) > 1:
+            assert not [b for b in bodies if local in b.lower()], email
+    shown = {match for body in bodies for match in EMAIL_LIKE.findall(body)}
+    assert shown and all(MASKED.match(address) for address in shown), shown
+
+
+def test_the_masked_form_is_what_moderators_see(client, auth, post_comment):
+    ids = [post_comment(author_email=email, body=f"remark {n}").get_json()["id"]
+           for n, email in enumerate(EMAILS)]
+    queue = client.get(f"{API}/queue?site=news&order=oldest", headers=auth).get_json()
+    assert [c["author_email"] for c in queue["comments"]] == [
+        "p***@private-mail.example", "O***@private-mail.example", "x***@tiny.example",
+        "s***@private-mail.example"]
+    detail = client.get(f"{API}/comments/{ids[1]}", headers=auth).get_json()
+    assert detail["author_email"] == "O***@private-mail.example"
