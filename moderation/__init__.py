@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, database, errors, logs, metrics, ops, privacy, webhooks
+from . import after_commit, api, cli, database, errors, logs, metrics, ops, pages, privacy
 from .config import Config
 from .instance_secrets import resolve_secrets
 
@@ -23,13 +23,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     resolve_secrets(app.config, app.instance_path, production=config.is_production)
 
     database.init_app(app)
-    webhooks.init_app()
+    after_commit.init_app()
     privacy.init_app(app)
     _init_workers(app)
     errors.init_app(app)
     metrics.init_app(app)
     api.init_app(app)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(pages.bp)
     cli.init_app(app)
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from . import moderators as moderator_service
 from . import privacy_requests
 from . import sites as site_service
+from .demo import demo
 from .extensions import db
 from .orm import Site
 from .sweeping import sweep_pending
@@ -193,7 +194,7 @@ def serve(host, port, workers, thread_count):
 
 
 def init_app(app: Flask) -> None:
-    for command in (sites, threads, moderators, privacy_group, retention, sweep, serve):
+    for command in (sites, threads, moderators, privacy_group, retention, sweep, serve, demo):
         app.cli.add_command(command)
 
 

@@ -1,0 +1,62 @@
+"""Pages and assets: the widget and count scripts, the review page, and the demo article."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, send_from_directory
+
+from . import demo
+
+bp = Blueprint("pages", __name__)
+
+# News sites embed these at fixed URLs: cache briefly, then revalidate by ETag.
+EMBED_MAX_AGE = 300
+# The review page loads nothing but its own script and style and talks only to this origin.
+REVIEW_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                 "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                 "frame-ancestors 'none'")
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    return _embeddable("embed.js")
+
+
+@bp.get("/count.js")
+def count_js() -> Response:
+    return _embeddable("count.js")
+
+
+@bp.get("/moderate/")
+def review_page() -> Response:
+    response = Response(render_template("review.html"))
+    response.headers["Content-Security-Policy"] = REVIEW_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get('/moderate/<any("review.js", "review.css"):filename>')
+def review_asset(filename: str) -> Response:
+    """Revalidated on every load, so moderators never run a stale page after a deploy."""
+    response = send_from_directory(current_app.static_folder, filename)
+    response.cache_control.no_cache = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/")
+def demo_article() -> Response:
+    """A sample news article with the widget embedded, as a news site would do it."""
+    response = Response(render_template(
+        "article.html", site=demo.DEMO_SITE, article=demo.ARTICLE, others=demo.OTHER_ARTICLES,
+        held_words=demo.HELD_WORDS))
+    response.cache_control.no_cache = True
+    return response
+
+
+def _embeddable(filename: str) -> Response:
+    response = send_from_directory(current_app.static_folder, filename, max_age=EMBED_MAX_AGE)
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,321 @@
+/*! Leave A Reply widget: plain JS, no build step. Server strings are set as text; only body_html
+ * (sanitized server-side, re-checked here in an inert <template>) becomes markup. */
+(() => {
+  'use strict';
+  const me = document.currentScript;
+  const opt = (me && me.dataset) || {};
+  const host = document.querySelector(opt.container || '#comments');
+  if (!opt.site || !me.src || !host || host.shadowRoot || !host.attachShadow) return;
+  const API = new URL('api/v1/', me.src).href;
+  const THREAD = (opt.thread || location.pathname).slice(0, 512);
+  const PAGE = opt.url || location.origin + location.pathname;
+  const KEY = 'lar:' + opt.site + ':' + THREAD;
+  const WAITING = ['pending', 'held'];
+  const CSS = `:host{display:block!important}
+.lar{all:initial;display:block;contain:content;position:relative;padding:16px 0;background:#fff;color:#1f2328;font:15px/1.5 system-ui,sans-serif;overflow-wrap:anywhere}
+*{box-sizing:border-box}
+h2,h3{margin:16px 0 12px;font-size:19px;color:#111}
+ol{list-style:none;margin:0;padding:0}
+.kids{margin:12px 0 0 20px;padding-left:12px;border-left:2px solid #d8dee4}
+.c{margin:0 0 16px}
+header,.acts,.hint,.err,.wait{font-size:14px;color:#57606a;margin:4px 0}
+.name{font-weight:700;color:#1f2328}
+a,.link{color:#0b57d0;text-decoration:underline}
+.body p,blockquote,pre{margin:6px 0}
+blockquote{border-left:3px solid #d0d7de;padding-left:10px}
+pre{overflow:auto;background:#f3f4f6;padding:8px}
+.wait{font-style:italic;color:#7a4100}
+.own>article{background:#fff8e6;padding:8px}
+button,input,select,textarea{font:inherit;color:inherit;margin:0}
+.link{background:none;border:0;padding:0 2px;margin-right:10px;cursor:pointer}
+.btn{background:#1a56c4;color:#fff;border:0;border-radius:4px;padding:8px 16px;font-weight:600;cursor:pointer;margin-bottom:12px}
+label{display:block;font-weight:600;margin-bottom:4px}
+input,textarea,select{padding:7px 9px;border:1px solid #8c959f;border-radius:4px;background:#fff}
+input,textarea{display:block;width:100%;max-width:520px}
+textarea{max-width:100%;min-height:96px}
+.field{margin:0 0 12px}
+.req,.err,.bad{color:#b42318}
+[aria-invalid=true]{border-color:#b42318;box-shadow:0 0 0 1px #b42318}
+:focus-visible{outline:3px solid #1a56c4;outline-offset:2px}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.bar label{display:inline;margin-right:6px}
+[hidden]{display:none!important}`;
+
+  // Strings become text nodes or attribute values, never markup.
+  const h = (tag, attrs, ...kids) => {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    el.append(...kids.filter(kid => kid != null));
+    return el;
+  };
+  const isHttp = url => /^https?:\/\/\S+$/i.test(url || '');
+  const safeHtml = html => {
+    const t = h('template');
+    t.innerHTML = html; // inert: runs no script, loads nothing
+    const clean = node => {
+      for (const el of [...node.children]) {
+        if (!/^(P|BR|EM|STRONG|A|BLOCKQUOTE|CODE|PRE)$/.test(el.tagName)) { el.replaceWith(el.textContent); continue; }
+        for (const a of [...el.attributes]) {
+          if (!(el.tagName === 'A' && a.name === 'href' && isHttp(a.value))) el.removeAttribute(a.name);
+        }
+        if (el.tagName === 'A') el.setAttribute('rel', 'nofollow ugc noopener');
+        clean(el);
+      }
+    };
+    clean(t.content);
+    return t.content;
+  };
+
+  const call = async (path, method, body, token) => {
+    const headers = {};
+    if (body) headers['Content-Type'] = 'application/json';
+    if (token) headers['X-Author-Token'] = token;
+    try {
+      const res = await fetch(API + path, { method, headers, body: body && JSON.stringify(body) });
+      return { status: res.status, data: await res.json().catch(() => ({})), retry: res.headers.get('Retry-After') };
+    } catch (e) {
+      return { status: 0, data: {} };
+    }
+  };
+  const problem = r => r.data.error === 'duplicate' ? 'You have already posted this comment here.'
+    : r.status === 429 ? `You are posting too fast. Please wait ${r.retry || 'a few'} seconds and try again.`
+    : r.data.error === 'thread_closed' ? 'Comments are closed on this article.'
+    : r.data.error === 'edit_window_closed' ? 'The time to change this comment is over.'
+    : r.status ? 'Something went wrong. Please try again.' : 'The comment server could not be reached. Please try again.';
+  const friendly = msg => /^(Missing data|Shorter than minimum length 1\b)/.test(msg) ? 'Please fill in this field.' : msg;
+
+  // The reader's own comments on this device: {id: {t: author token, b: their text}}.
+  const mine = () => { try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; } };
+  const remember = (id, entry) => {
+    const all = mine();
+    if (entry) all[id] = { ...all[id], ...entry }; else delete all[id];
+    try { localStorage.setItem(KEY, JSON.stringify(all)); } catch (e) { /* storage off */ }
+  };
+  const tokenOf = id => (mine()[id] || {}).t;
+  const one = id => 'comments/' + encodeURIComponent(id);
+
+  let sort = 'oldest';
+  let loaded = [];
+  let cursor = null;
+  let total = 0;
+  let replyTo = null;
+  const own = {}; // id -> author view: status, editable_until, body_html…
+
+  const root = host.attachShadow({ mode: 'open' });
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+  } catch (e) {
+    root.append(h('style', {}, CSS));
+  }
+  const heading = h('h2', { id: 'lar-count', tabindex: '-1' }, 'Comments');
+  const sorter = h('select', { id: 'lar-sort', onchange: () => { sort = sorter.value; load(); } },
+    h('option', { value: 'oldest' }, 'Oldest first'), h('option', { value: 'newest' }, 'Newest first'));
+  let list = h('ol');
+  const empty = h('p', { hidden: true }, 'No comments yet.');
+  const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => load(cursor) }, 'Load more comments');
+  const note = h('p', { role: 'status', 'aria-live': 'polite' });
+  const say = (text, bad) => { note.textContent = text; note.classList.toggle('bad', !!bad); };
+
+  const FIELDS = [['body', 'Comment', 1], ['author_name', 'Name', 1, 'text', 'name'],
+    ['author_email', 'Email', 1, 'email', 'email'], ['author_url', 'Website', 0, 'url', 'url']];
+  const inputs = {};
+  const errors = {};
+  const form = h('form', { novalidate: true, 'aria-labelledby': 'lar-reply', onsubmit: e => { e.preventDefault(); post(); } });
+  for (const [name, label, required, type, auto] of FIELDS) {
+    const id = 'lar-' + name;
+    const attrs = { id, name, type, autocomplete: auto, 'aria-required': required ? 'true' : null, 'aria-describedby': id + '-err' };
+    inputs[name] = type ? h('input', attrs) : h('textarea', { ...attrs, rows: 5 });
+    errors[name] = h('p', { class: 'err', id: id + '-err', hidden: true });
+    form.append(h('p', { class: 'field' },
+      h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+      inputs[name], errors[name]));
+  }
+  // The honeypot: off-screen, out of the tab order and out of the accessibility tree.
+  inputs.nickname = h('input', { id: 'lar-nick', name: 'nickname', tabindex: '-1', autocomplete: 'off' });
+  const submit = h('button', { type: 'submit', class: 'btn' }, 'Post Comment');
+  form.append(h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'lar-nick' }, 'Leave this empty'), inputs.nickname),
+    h('p', { class: 'hint' }, 'Your email address will not be published. Required fields are marked ', h('span', { class: 'req' }, '*')),
+    submit);
+  const replyHeading = h('h3', { id: 'lar-reply' }, 'Leave A Reply');
+  const cancel = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => reply(null) }, 'Cancel reply');
+  const respond = h('section', {}, replyHeading, cancel, form);
+  const home = h('div', {}, respond);
+  root.append(h('section', { class: 'lar', 'aria-labelledby': 'lar-count' }, heading,
+    h('p', { class: 'bar' }, h('label', { for: 'lar-sort' }, 'Sort by'), sorter), list, empty, more, note, home));
+
+  const render = () => {
+    const focused = root.activeElement;
+    heading.textContent = total + (total === 1 ? ' Comment' : ' Comments');
+    const waiting = Object.values(own).filter(c => WAITING.includes(c.status));
+    const all = sort === 'newest' ? [...waiting.reverse(), ...loaded] : [...loaded, ...waiting];
+    const ids = new Set(all.map(c => c.id));
+    const kids = { '': [] };
+    for (const c of all) {
+      const parent = ids.has(c.parent_id) ? c.parent_id : '';
+      (kids[parent] = kids[parent] || []).push(c);
+    }
+    for (const p in kids) if (p) kids[p].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
+    const branch = (items, cls) => h('ol', { class: cls }, ...items.map(c => h('li', { class: WAITING.includes(c.status) ? 'c own' : 'c' },
+      comment(c), kids[c.id] ? branch(kids[c.id], 'kids') : null)));
+    list.replaceWith(list = branch(kids[''], 'list'));
+    empty.hidden = all.length > 0;
+    more.hidden = !cursor;
+    place();
+    if (focused && focused.isConnected) focused.focus();
+  };
+
+  const comment = c => {
+    const waiting = WAITING.includes(c.status);
+    const body = h('div', { class: 'body' });
+    body.append(safeHtml(c.body_html || ''));
+    const acts = h('p', { class: 'acts' });
+    const action = (label, fn, aria) => acts.append(h('button', { type: 'button', class: 'link', 'aria-label': aria, onclick: fn }, label));
+    if (!waiting) action('Reply', () => reply(c), 'Reply to ' + c.author_name);
+    if (own[c.id] && Date.parse(own[c.id].editable_until) > Date.now()) {
+      action('Edit', () => edit(c, body, acts));
+      action('Delete', () => remove(c, acts));
+    }
+    return h('article', { id: 'lar-c-' + c.id, tabindex: '-1', 'aria-label': 'Comment by ' + c.author_name },
+      h('header', {}, isHttp(c.author_url)
+        ? h('a', { class: 'name', href: c.author_url, rel: 'nofollow ugc noopener' }, c.author_name)
+        : h('span', { class: 'name' }, c.author_name),
+      ' · ', h('time', { datetime: c.created_at }, new Date(c.created_at).toLocaleString())),
+      waiting ? h('p', { class: 'wait' }, 'Your comment is awaiting moderation') : null, body, acts);
+  };
+
+  // The form follows the comment being replied to.
+  const place = () => {
+    const target = replyTo && root.getElementById('lar-c-' + replyTo.id);
+    if (target && target.nextSibling !== respond) target.after(respond);
+    if (!target && respond.parentNode !== home) home.append(respond);
+  };
+  const reply = c => {
+    const previous = replyTo;
+    replyTo = c;
+    replyHeading.textContent = c ? 'Reply to ' + c.author_name : 'Leave A Reply';
+    cancel.hidden = !c;
+    place();
+    if (c) inputs.body.focus(); else if (previous) focusOn(previous.id);
+  };
+  const focusOn = id => { const el = root.getElementById('lar-c-' + id); if (el) el.focus(); };
+
+  const load = async from => {
+    const query = new URLSearchParams({ site: opt.site, thread: THREAD, sort });
+    if (from) query.set('cursor', from);
+    const r = await call('comments?' + query);
+    if (r.status !== 200) return say('Comments could not be loaded. ' + problem(r), true);
+    loaded = from ? loaded.concat(r.data.comments) : r.data.comments;
+    cursor = r.data.next_cursor;
+    total = r.data.total;
+    render();
+    if (from && r.data.comments[0]) focusOn(r.data.comments[0].id);
+  };
+
+  // The author view of one of the reader's comments; forgets those that can no longer change.
+  const refresh = async id => {
+    if (!tokenOf(id)) return null;
+    const r = await call(one(id), 'GET', null, tokenOf(id));
+    if (r.status !== 200 && r.status !== 404) return null; // offline or busy: ask next time
+    const view = r.status === 200 && (WAITING.includes(r.data.status) || r.data.status === 'approved') ? r.data : null;
+    if (view && (WAITING.includes(view.status) || Date.parse(view.editable_until) > Date.now())) own[id] = view;
+    else { delete own[id]; remember(id, null); }
+    return view;
+  };
+
+  // Scoring may still be queued: look again a few times.
+  const settle = async (id, view, delay) => {
+    await load();
+    say(!view ? 'Thank you. Your comment was not published.' : view.status === 'approved'
+      ? 'Your comment has been published.' : 'Thank you. Your comment is awaiting moderation.');
+    if (view && view.status === 'pending' && delay < 9000) setTimeout(async () => settle(id, await refresh(id), delay * 2), delay);
+  };
+
+  const showErrors = fields => {
+    const other = [];
+    for (const [name, messages] of Object.entries(fields)) {
+      const text = messages.map(friendly).join(' ');
+      if (!errors[name]) { other.push(text); continue; }
+      errors[name].textContent = text;
+      errors[name].hidden = false;
+      inputs[name].setAttribute('aria-invalid', 'true');
+    }
+    const first = FIELDS.map(([name]) => inputs[name]).find(input => input.hasAttribute('aria-invalid'));
+    say(((first ? 'Please correct the marked fields. ' : '') + other.join(' ')).trim(), true);
+    if (first) first.focus();
+  };
+
+  const post = async () => {
+    if (submit.disabled) return;
+    const payload = {
+      site: opt.site, thread: THREAD, nickname: inputs.nickname.value,
+      thread_title: (opt.title || document.title).slice(0, 300) || null,
+      thread_url: isHttp(PAGE) && PAGE.length <= 2048 ? PAGE : null,
+      parent_id: replyTo && replyTo.id,
+    };
+    for (const [name] of FIELDS) {
+      if (inputs[name].value.trim()) payload[name] = inputs[name].value;
+      errors[name].hidden = true;
+      inputs[name].removeAttribute('aria-invalid');
+    }
+    submit.disabled = true;
+    say('Sending…');
+    const r = await call('comments', 'POST', payload);
+    submit.disabled = false;
+    if (r.status === 422 && r.data.fields) return showErrors(r.data.fields);
+    if (r.status !== 202) return say(problem(r), true);
+    const id = r.data.id;
+    remember(id, { t: r.data.author_token, b: payload.body });
+    inputs.body.value = '';
+    reply(null);
+    await settle(id, await refresh(id), 1000);
+    focusOn(id);
+  };
+
+  // The author may edit or delete within the edit window.
+  const edit = (c, body, acts) => {
+    const id = 'lar-edit-' + c.id;
+    const text = h('textarea', { id, rows: 4, 'aria-describedby': id + '-err' });
+    text.value = (mine()[c.id] || {}).b || body.textContent;
+    const err = h('p', { class: 'err', id: id + '-err' });
+    body.replaceWith(h('form', { novalidate: true, onsubmit: async e => {
+      e.preventDefault();
+      const r = await call(one(c.id), 'PATCH', { body: text.value }, tokenOf(c.id));
+      if (r.status === 422) {
+        err.textContent = friendly(((r.data.fields || {}).body || [r.data.message]).join(' '));
+        text.setAttribute('aria-invalid', 'true');
+        return text.focus();
+      }
+      if (r.status !== 200) return say(problem(r), true);
+      remember(c.id, { b: text.value });
+      own[c.id] = r.data;
+      await settle(c.id, r.data, 1000);
+      focusOn(c.id);
+    } }, h('label', { for: id }, 'Edit your comment'), text, err,
+    h('button', { class: 'btn' }, 'Save'), ' ',
+    h('button', { type: 'button', class: 'link', onclick: () => { render(); focusOn(c.id); } }, 'Cancel')));
+    acts.hidden = true;
+    text.focus();
+  };
+
+  const remove = (c, acts) => {
+    const yes = h('button', { type: 'button', class: 'link', onclick: async () => {
+      const r = await call(one(c.id), 'DELETE', null, tokenOf(c.id));
+      if (r.status !== 204) return say(problem(r), true);
+      remember(c.id, null);
+      delete own[c.id];
+      await load();
+      say('Your comment has been deleted.');
+      heading.focus();
+    } }, 'Yes, delete');
+    acts.replaceChildren('Delete this comment? ', yes, h('button', { type: 'button', class: 'link', onclick: render }, 'Keep it'));
+    yes.focus();
+  };
+
+  Promise.all(Object.keys(mine()).map(refresh)).then(() => load());
+})();

@@ -1,0 +1,358 @@
+/* The review page: moderators work the queue through the moderation API, and nothing else.
+ * The token lives in sessionStorage (this tab only). Every server string is set as text; the
+ * "as published" preview shows body_html only after an allowlist pass in an inert <template>. */
+(() => {
+  'use strict';
+  const API = new URL('../api/v1/moderation/', location.href).href;
+  const TOKEN = 'moderation.token';
+  const SITE = 'moderation.site';
+  const $ = id => document.getElementById(id);
+
+  const h = (tag, attrs, ...kids) => {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    el.append(...kids.filter(kid => kid != null));
+    return el;
+  };
+  const isHttp = url => /^https?:\/\/\S+$/i.test(url || '');
+  const safeHtml = html => {
+    const t = h('template');
+    t.innerHTML = html; // inert: runs no script, loads nothing
+    const clean = node => {
+      for (const el of [...node.children]) {
+        if (!/^(P|BR|EM|STRONG|A|BLOCKQUOTE|CODE|PRE)$/.test(el.tagName)) {
+          el.replaceWith(el.textContent);
+          continue;
+        }
+        for (const a of [...el.attributes]) {
+          if (!(el.tagName === 'A' && a.name === 'href' && isHttp(a.value))) el.removeAttribute(a.name);
+        }
+        if (el.tagName === 'A') el.setAttribute('rel', 'nofollow ugc noopener');
+        clean(el);
+      }
+    };
+    clean(t.content);
+    return t.content;
+  };
+  const when = iso => new Date(iso).toLocaleString();
+  const say = text => { $('live').textContent = text; };
+
+  let token = sessionStorage.getItem(TOKEN);
+  let site = new URLSearchParams(location.search).get('site') || sessionStorage.getItem(SITE) || '';
+  let items = []; // [{comment, el}] in queue order
+  let current = -1;
+  const selected = new Set();
+  let queueCursor = null;
+  let auditCursor = null;
+
+  class ApiFailure extends Error {
+    constructor(status, body) {
+      super(body.message || `HTTP ${status}`);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  const call = async (path, body) => {
+    const response = await fetch(API + path, {
+      method: body ? 'POST' : 'GET',
+      headers: { Authorization: 'Bearer ' + token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body && JSON.stringify(body),
+      cache: 'no-store',
+    });
+    const data = await response.json().catch(() => ({}));
+    if (response.status === 401) {
+      signOut('That token is not valid (or was revoked). Paste a current one.');
+      throw new ApiFailure(401, data);
+    }
+    if (!response.ok) throw new ApiFailure(response.status, data);
+    return data;
+  };
+
+  // ---- signing in and out ----
+  const signOut = message => {
+    token = null;
+    sessionStorage.removeItem(TOKEN);
+    $('workspace').hidden = true;
+    $('who').hidden = true;
+    $('sign-in').hidden = false;
+    $('sign-in-error').textContent = message || '';
+    $('token').value = '';
+    $('token').focus();
+  };
+
+  $('sign-in').addEventListener('submit', async event => {
+    event.preventDefault();
+    token = $('token').value.trim();
+    site = $('site').value.trim();
+    if (!token || !site) {
+      $('sign-in-error').textContent = 'Paste your token and name the site to moderate.';
+      return;
+    }
+    await open();
+  });
+  $('sign-out').addEventListener('click', () => signOut('Signed out.'));
+
+  const open = async () => {
+    try {
+      await loadQueue();
+    } catch (error) {
+      if (error.status === 401) return;
+      $('sign-in-error').textContent = error.status === 403
+        ? `This token may not moderate the site "${site}".`
+        : error.status === 422 ? `There is no site "${site}".` : 'The queue could not be loaded: ' + error.message;
+      return;
+    }
+    sessionStorage.setItem(TOKEN, token);
+    sessionStorage.setItem(SITE, site);
+    $('sign-in').hidden = true;
+    $('sign-in-error').textContent = '';
+    $('workspace').hidden = false;
+    $('who').hidden = false;
+    $('who-site').textContent = site;
+    move(0);
+  };
+
+  // ---- the queue ----
+  const loadQueue = async more => {
+    const query = new URLSearchParams({ site, status: $('status').value, order: $('order').value });
+    if (more) query.set('cursor', queueCursor);
+    const page = await call('queue?' + query);
+    if (!more) {
+      items = [];
+      selected.clear();
+      current = -1;
+      $('queue').replaceChildren();
+    }
+    for (const comment of page.comments) {
+      const el = card(comment);
+      items.push({ comment, el });
+      $('queue').append(el);
+    }
+    queueCursor = page.next_cursor;
+    $('queue-more').hidden = !queueCursor;
+    $('queue-empty').hidden = items.length > 0;
+    updateSelection();
+  };
+
+  const termsOf = comment => [...new Set((comment.reasons || [])
+    .flatMap(reason => Array.isArray(reason.terms) ? reason.terms : [])
+    .filter(term => typeof term === 'string' && term.trim()))];
+
+  // The comment's own text with the driving terms in <mark>: built from text nodes only.
+  const highlighted = (text, terms) => {
+    const block = h('div', { class: 'text' });
+    if (!terms.length) {
+      block.textContent = text;
+      return block;
+    }
+    const escaped = terms.map(term => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const pattern = new RegExp('(' + escaped.join('|') + ')', 'giu');
+    text.split(pattern).forEach((part, index) => {
+      if (part) block.append(index % 2 ? h('mark', {}, part) : part);
+    });
+    return block;
+  };
+
+  const score = (label, value) => h('div', { class: 'score' },
+    h('span', { class: 'score-label' }, label),
+    value == null
+      ? h('span', { class: 'unscored' }, 'not scored')
+      : h('meter', { min: 0, max: 1, low: 0.5, high: 0.8, optimum: 0, value, 'aria-label': `${label} score` }),
+    value == null ? null : h('span', { class: 'score-value' }, Math.round(value * 100) + '%'));
+
+  const reasonItem = reason => {
+    const details = Object.entries(reason)
+      .filter(([key, value]) => !['check', 'terms'].includes(key) && value != null && typeof value !== 'object')
+      .map(([key, value]) => key === 'detail' ? String(value) : `${key}: ${value}`);
+    const terms = Array.isArray(reason.terms) ? reason.terms : [];
+    return h('li', {}, h('strong', {}, String(reason.check || 'reason')),
+      details.length ? ' — ' + details.join(', ') : null,
+      ...terms.flatMap(term => [' ', h('mark', {}, String(term))]));
+  };
+
+  const card = comment => {
+    const history = comment.author_history;
+    const box = h('input', { type: 'checkbox', class: 'pick', 'aria-label': 'Select comment by ' + comment.author_name });
+    box.addEventListener('change', () => {
+      if (box.checked) selected.add(comment.id); else selected.delete(comment.id);
+      updateSelection();
+    });
+    const decide = decision => h('button', { type: 'button', class: 'decide ' + decision, 'data-decision': decision,
+      onclick: () => decideOne(comment.id, decision) }, decision[0].toUpperCase() + decision.slice(1),
+    h('kbd', { 'aria-hidden': 'true' }, decision[0]));
+    const thread = comment.thread || {};
+    const preview = h('div', { class: 'published' });
+    preview.append(safeHtml(comment.body_html || ''));
+    return h('li', { class: 'item', tabindex: '-1', 'data-id': comment.id, 'aria-label': 'Comment by ' + comment.author_name },
+      h('div', { class: 'head' }, box,
+        h('strong', { class: 'author' }, comment.author_name),
+        comment.author_email ? h('span', { class: 'email' }, comment.author_email) : null,
+        isHttp(comment.author_url) ? h('a', { href: comment.author_url, rel: 'nofollow ugc noopener', class: 'url' }, comment.author_url) : null,
+        h('span', { class: 'meta' }, 'on ',
+          isHttp(thread.url) ? h('a', { href: thread.url, rel: 'noopener' }, thread.title || thread.key) : (thread.title || thread.key || ''),
+          ' · ', h('time', { datetime: comment.created_at }, when(comment.created_at)))),
+      history ? h('p', { class: 'history' }, `Author history: ${history.approved} approved · ${history.held} held · `
+        + `${history.rejected} rejected · ${history.spam} spam`) : null,
+      h('div', { class: 'scores' }, score('Spam', comment.spam_score), score('Toxicity', comment.toxicity_score)),
+      comment.reasons && comment.reasons.length ? h('ul', { class: 'reasons', 'aria-label': 'Why it is here' }, ...comment.reasons.map(reasonItem)) : null,
+      highlighted(comment.body || '', termsOf(comment)),
+      h('details', {}, h('summary', {}, 'As published'), preview),
+      h('p', { class: 'problem', role: 'alert' }),
+      h('div', { class: 'actions' }, decide('approve'), decide('reject'), decide('spam')));
+  };
+
+  const updateSelection = () => {
+    $('selected-count').textContent = selected.size + ' selected';
+    for (const button of document.querySelectorAll('[data-bulk]')) button.disabled = selected.size === 0;
+    $('select-all').checked = items.length > 0 && selected.size === items.length;
+  };
+
+  const move = index => {
+    if (!items.length) return;
+    current = Math.max(0, Math.min(items.length - 1, index));
+    items.forEach((item, i) => item.el.classList.toggle('current', i === current));
+    const el = items[current].el;
+    el.focus();
+    el.scrollIntoView({ block: 'nearest' });
+  };
+
+  const removeItem = id => {
+    const index = items.findIndex(item => item.comment.id === id);
+    if (index < 0) return;
+    items[index].el.remove();
+    items.splice(index, 1);
+    selected.delete(id);
+    if (index < current || current >= items.length) current -= 1;
+    $('queue-empty').hidden = items.length > 0;
+    updateSelection();
+  };
+
+  const PAST = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam' };
+
+  const decideOne = async (id, decision) => {
+    const item = items.find(entry => entry.comment.id === id);
+    if (!item) return;
+    const index = items.indexOf(item);
+    try {
+      await call(`comments/${encodeURIComponent(id)}/decision`, { decision });
+    } catch (error) {
+      if (error.status !== 401) item.el.querySelector('.problem').textContent = error.message;
+      return;
+    }
+    removeItem(id);
+    say(`${PAST[decision]}: comment by ${item.comment.author_name}.`);
+    if (items.length) move(index); else $('queue-empty').focus();
+  };
+
+  const decideSelected = async decision => {
+    const ids = items.map(item => item.comment.id).filter(id => selected.has(id));
+    if (!ids.length) return;
+    let result;
+    try {
+      result = await call('decisions', { decisions: ids.map(id => ({ id, decision })) });
+    } catch (error) {
+      if (error.status !== 401) say('The decisions were not sent: ' + error.message);
+      return;
+    }
+    for (const outcome of result.results) {
+      if (outcome.ok) removeItem(outcome.id);
+      else {
+        const item = items.find(entry => entry.comment.id === outcome.id);
+        if (item) item.el.querySelector('.problem').textContent = outcome.message || outcome.error || 'Failed.';
+      }
+    }
+    say(`${PAST[decision]}: ${result.succeeded}` + (result.failed ? `, ${result.failed} failed.` : '.'));
+    if (items.length) move(Math.min(Math.max(current, 0), items.length - 1));
+  };
+
+  for (const button of document.querySelectorAll('[data-bulk]')) {
+    button.addEventListener('click', () => decideSelected(button.dataset.bulk));
+  }
+  $('select-all').addEventListener('change', event => {
+    for (const item of items) {
+      item.el.querySelector('.pick').checked = event.target.checked;
+      if (event.target.checked) selected.add(item.comment.id); else selected.delete(item.comment.id);
+    }
+    updateSelection();
+  });
+  $('queue-more').addEventListener('click', () => loadQueue(true).catch(error => say(error.message)));
+  for (const id of ['status', 'order']) {
+    $(id).addEventListener('change', () => loadQueue().then(() => move(0)).catch(error => say(error.message)));
+  }
+  $('queue').addEventListener('focusin', event => {
+    const index = items.findIndex(item => item.el.contains(event.target));
+    if (index >= 0 && index !== current) {
+      current = index;
+      items.forEach((item, i) => item.el.classList.toggle('current', i === current));
+    }
+  });
+
+  // j/k move, a/r/s decide, x selects: never while typing in a field.
+  document.addEventListener('keydown', event => {
+    if (event.ctrlKey || event.metaKey || event.altKey || $('workspace').hidden || $('panel-queue').hidden) return;
+    if (event.target.matches('input:not([type=checkbox]), textarea, select, [contenteditable]')) return;
+    const item = items[current];
+    const actions = {
+      j: () => move(current + 1),
+      k: () => move(current - 1),
+      a: () => item && decideOne(item.comment.id, 'approve'),
+      r: () => item && decideOne(item.comment.id, 'reject'),
+      s: () => item && decideOne(item.comment.id, 'spam'),
+      x: () => item && item.el.querySelector('.pick').click(),
+    };
+    const action = actions[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  });
+
+  // ---- the audit tab ----
+  const loadAudit = async more => {
+    const query = new URLSearchParams({ site });
+    if (more) query.set('cursor', auditCursor);
+    const page = await call('audit?' + query);
+    if (!more) $('audit').replaceChildren();
+    for (const entry of page.entries) {
+      $('audit').append(h('tr', {},
+        h('td', {}, h('time', { datetime: entry.at }, when(entry.at))),
+        h('td', {}, h('code', {}, entry.comment_id)),
+        h('td', {}, entry.from_status || '—'),
+        h('td', {}, entry.to_status),
+        h('td', {}, entry.actor),
+        h('td', {}, entry.reason || '')));
+    }
+    auditCursor = page.next_cursor;
+    $('audit-more').hidden = !auditCursor;
+  };
+  $('audit-more').addEventListener('click', () => loadAudit(true).catch(error => say(error.message)));
+
+  const tabs = ['queue', 'audit'];
+  const showTab = (name, focus) => {
+    for (const tab of tabs) {
+      const active = tab === name;
+      $('tab-' + tab).setAttribute('aria-selected', String(active));
+      $('tab-' + tab).tabIndex = active ? 0 : -1;
+      $('panel-' + tab).hidden = !active;
+    }
+    if (focus) $('tab-' + name).focus();
+    if (name === 'audit') loadAudit().catch(error => say(error.message));
+    else loadQueue().then(() => move(0)).catch(error => say(error.message));
+  };
+  for (const tab of tabs) {
+    $('tab-' + tab).addEventListener('click', () => showTab(tab));
+    $('tab-' + tab).addEventListener('keydown', event => {
+      if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+        showTab(tabs[(tabs.indexOf(tab) + 1) % tabs.length], true);
+      }
+    });
+  }
+
+  $('site').value = site;
+  if (token) open(); else $('token').focus();
+})();
