@@ -144,3 +144,22 @@ def test_a_change_that_rolls_back_sends_nothing(app, post_comment, receiver, sec
 def test_sites_without_a_webhook_record_nothing(app, post_comment):
     post_comment()
     assert deliveries(app) == []
+
+
+def test_a_delivery_never_attempted_is_sent_by_the_sweeper(app, post_comment, receiver, secret):
+    from moderation.orm import Comment
+    from moderation.scoring import score_comment
+    from moderation.sweeping import sweep_pending
+
+    celery = app.extensions["celery"]
+    celery.conf.task_always_eager = False
+    celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: nothing can be enqueued
+    public_id = post_comment(nickname="bot").get_json()["id"]
+    with app.app_context():
+        score_comment(db.session.scalar(select(Comment.id).where(Comment.public_id == public_id)))
+    assert receiver.requests == [] and [d.attempts for d in deliveries(app)] == [0]
+    celery.conf.task_always_eager = True  # the broker is back
+    with app.app_context():
+        assert sweep_pending(0) == 1
+        assert sweep_pending(0) == 0
+    assert len(receiver.requests) == 1

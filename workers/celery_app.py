@@ -48,6 +48,10 @@ def celery_init_app(app: Flask) -> Celery:
                 "task": "workers.tasks.sweep_pending",
                 "schedule": float(app.config["SWEEP_INTERVAL_SECONDS"]),
             },
+            "drop-expired-ip-hashes": {
+                "task": "workers.tasks.apply_retention",
+                "schedule": 24 * 3600.0,
+            },
         },
         timezone="UTC",
     )

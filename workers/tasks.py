@@ -8,7 +8,7 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
-from moderation import scoring, sweeping, webhooks
+from moderation import privacy_requests, scoring, sweeping, webhooks
 
 
 @shared_task(
@@ -26,6 +26,11 @@ def score_comment(comment_id: int) -> str | None:
 @shared_task
 def sweep_pending() -> int:
     return sweeping.sweep_pending(current_app.config["SWEEP_AFTER_SECONDS"])
+
+
+@shared_task
+def apply_retention() -> int:
+    return privacy_requests.drop_expired_ip_hashes(current_app.config["IP_RETENTION_DAYS"])
 
 
 @shared_task(bind=True, max_retries=webhooks.MAX_ATTEMPTS)
