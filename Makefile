@@ -32,5 +32,4 @@ prod: install
 		{ echo "make prod needs DATABASE_URL and REDIS_URL in the environment" >&2; exit 1; }
 	test -x $(BIN)/honcho || $(BIN)/python -m pip install -q -e '.[prod]'
 	$(BIN)/moderation db upgrade
-	mkdir -p instance
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --env /dev/null
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port 8000 --env /dev/null

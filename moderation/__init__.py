@@ -15,6 +15,7 @@ from .instance_secrets import resolve_secrets
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("MODERATION_INSTANCE_PATH"),
                 instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
     config = Config(instance_path=app.instance_path)
     app.config.from_mapping(config.as_dict())
     if test_config:

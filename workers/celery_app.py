@@ -6,6 +6,8 @@ default scores comments without Redis or a worker.
 
 from __future__ import annotations
 
+import os
+
 from celery import Celery, Task
 from flask import Flask
 
@@ -53,6 +55,7 @@ def celery_init_app(app: Flask) -> Celery:
                 "schedule": 24 * 3600.0,
             },
         },
+        beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
     )
     celery.set_default()
