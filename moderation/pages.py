@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
 
 from . import demo
 
 bp = Blueprint("pages", __name__)
+STATIC = Path(__file__).with_name("static")
+# ``//= include NAME``: the one sanitizer both scripts share, inlined so each is one request.
+INCLUDE = re.compile(r"^( *)//= include ([\w.]+)$", re.MULTILINE)
 
 # News sites embed these at fixed URLs: cache briefly, then revalidate by ETag.
 EMBED_MAX_AGE = 300
@@ -36,10 +44,17 @@ def review_page() -> Response:
     return response
 
 
-@bp.get('/moderate/<any("review.js", "review.css"):filename>')
-def review_asset(filename: str) -> Response:
+@bp.get("/moderate/review.js")
+def review_js() -> Response:
     """Revalidated on every load, so moderators never run a stale page after a deploy."""
-    response = send_from_directory(current_app.static_folder, filename)
+    response = _script("review.js")
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+@bp.get("/moderate/review.css")
+def review_css() -> Response:
+    response = send_from_directory(current_app.static_folder, "review.css")
     response.cache_control.no_cache = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -56,7 +71,27 @@ def demo_article() -> Response:
 
 
 def _embeddable(filename: str) -> Response:
-    response = send_from_directory(current_app.static_folder, filename, max_age=EMBED_MAX_AGE)
+    response = _script(filename)
+    response.cache_control.public = True
+    response.cache_control.max_age = EMBED_MAX_AGE
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response.make_conditional(request)
+
+
+@cache
+def bundled(filename: str) -> bytes:
+    """The script with its includes inlined (read once per process)."""
+    def inline(match: re.Match) -> str:
+        indent, name = match.groups()
+        lines = (STATIC / name).read_text().rstrip("\n").split("\n")
+        return "\n".join(indent + line if line else line for line in lines)
+
+    return INCLUDE.sub(inline, (STATIC / filename).read_text()).encode()
+
+
+def _script(filename: str) -> Response:
+    body = bundled(filename)
+    response = Response(body, mimetype="text/javascript")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
