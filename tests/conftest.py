@@ -25,6 +25,7 @@ from sqlalchemy import text
 
 from moderation import create_app
 from moderation.extensions import db
+from moderation.moderators import create_moderator
 from moderation.sites import create_site
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -147,6 +148,21 @@ def site(app):
     """A site with no flood interval, so tests may post in quick succession."""
     with app.app_context():
         return create_site("news", "Daily News", [SITE_ORIGIN], flood_interval_seconds=0).id
+
+
+@pytest.fixture
+def premoderated_site(app) -> str:
+    """Like ``site``, but every new comment is held for a moderator."""
+    with app.app_context():
+        return create_site("news", "Daily News", [SITE_ORIGIN], premoderate=True,
+                           flood_interval_seconds=0).id
+
+
+def moderator_headers(app: Flask, name: str, site_id: str | None = None,
+                      role: str = "moderator") -> dict:
+    """A new moderator's ``Authorization`` header."""
+    with app.app_context():
+        return {"Authorization": f"Bearer {create_moderator(name, site_id, role)[1]}"}
 
 
 _emails = itertools.count()

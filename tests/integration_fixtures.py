@@ -124,6 +124,17 @@ def wait_for(condition: Callable[[], object], timeout: float = 30.0,
     raise TimeoutError(f"condition not met within {timeout} s")
 
 
+def final_status(base_url: str, accepted: dict, timeout: float = 30.0) -> str:
+    """Poll the author's view of a 202'd comment until scoring has decided it."""
+    def decided():
+        status, body = http("GET", f"{base_url}/api/v1/comments/{accepted['id']}",
+                            headers={"X-Author-Token": accepted["author_token"]})
+        assert status == 200, body
+        return body["status"] if body["status"] != "pending" else None
+
+    return wait_for(decided, timeout=timeout, interval=0.2)
+
+
 def close_broker_connections(app: Flask) -> None:
     """The test process's producer pool holds sockets; close them before the test ends."""
     app.extensions["celery"].close()

@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import POSTGRES_URL
-from tests.integration_fixtures import REPO, closed_port, http, redis_db, wait_for
+from tests.integration_fixtures import REPO, closed_port, final_status, http, redis_db, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 
@@ -97,15 +97,6 @@ def post(base: str, body: str, email: str) -> dict:
     return accepted
 
 
-def final_status(base: str, accepted: dict) -> str:
-    def decided():
-        _, body = http("GET", f"{base}/api/v1/comments/{accepted['id']}",
-                       headers={"X-Author-Token": accepted["author_token"]})
-        return body["status"] if body["status"] != "pending" else None
-
-    return wait_for(decided, timeout=60, interval=0.2)
-
-
 def test_a_comment_goes_through_and_readiness_and_metrics_tell_the_truth(topology):
     base, log_path = topology
     status, ready = http("GET", f"{base}/readyz")
@@ -113,8 +104,8 @@ def test_a_comment_goes_through_and_readiness_and_metrics_tell_the_truth(topolog
     before = metrics(base)
     clean = post(base, "A measured view on the new budget.", "prod-clean@example.org")
     held = post(base, "I expect a lawsuit over this.", "prod-held@example.org")
-    assert final_status(base, clean) == "approved"
-    assert final_status(base, held) == "held"
+    assert final_status(base, clean, timeout=60) == "approved"
+    assert final_status(base, held, timeout=60) == "held"
     after = metrics(base)
 
     def moved(name, **labels):

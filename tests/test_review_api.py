@@ -12,6 +12,7 @@ from moderation.extensions import db
 from moderation.moderators import create_moderator, revoke_moderator
 from moderation.orm import Comment, StatusChange
 from moderation.sites import create_site
+from tests.conftest import moderator_headers
 
 THREAD = "2026/11/city-council-budget"
 API = "/api/v1/moderation"
@@ -27,9 +28,9 @@ def site(app):
                            flood_interval_seconds=0).id
 
 
-def new_token(app, name: str, site_id: str | None = None, role: str = "moderator") -> str:
+def new_token(app, name: str) -> str:
     with app.app_context():
-        return create_moderator(name, site_id, role)[1]
+        return create_moderator(name, None, "moderator")[1]
 
 
 def bearer(token: str) -> dict:
@@ -39,7 +40,7 @@ def bearer(token: str) -> dict:
 @pytest.fixture
 def auth(app, site) -> dict:
     """alice, who may moderate every site."""
-    return bearer(new_token(app, "alice"))
+    return moderator_headers(app, "alice")
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ def test_a_revoked_token_is_refused_on_every_route(app, client, site, held, rout
 @pytest.mark.parametrize("route", ROUTES)
 def test_a_site_scoped_token_is_forbidden_on_another_site(app, client, site, held, route):
     comment_id = held()  # on "news"
-    sport_only = bearer(new_token(app, "sam", "sport"))
+    sport_only = moderator_headers(app, "sam", "sport")
     response = call(client, route, comment_id, sport_only)
     if route == "bulk":
         assert response.status_code == 200
@@ -141,7 +142,7 @@ def test_a_site_scoped_token_is_forbidden_on_another_site(app, client, site, hel
 
 def test_a_site_scoped_token_works_on_its_own_site(app, client, site, held):
     comment_id = held(site="sport")
-    sport_only = bearer(new_token(app, "sam", "sport"))
+    sport_only = moderator_headers(app, "sam", "sport")
     listed = client.get(f"{API}/queue?site=sport", headers=sport_only).get_json()["comments"]
     assert [c["id"] for c in listed] == [comment_id]
     assert decide(client, sport_only, comment_id, "approve").status_code == 200
@@ -150,7 +151,7 @@ def test_a_site_scoped_token_works_on_its_own_site(app, client, site, held):
 
 def test_a_bulk_item_of_another_site_fails_alone(app, client, site, held):
     news, sport = held(), held(site="sport")
-    sport_only = bearer(new_token(app, "sam", "sport"))
+    sport_only = moderator_headers(app, "sam", "sport")
     response = client.post(f"{API}/decisions", headers=sport_only, json={"decisions": [
         {"id": news, "decision": "reject"}, {"id": sport, "decision": "reject"}]})
     assert response.status_code == 200
@@ -365,7 +366,7 @@ def test_a_comment_the_checks_refused_may_be_rescued(client, auth, post_comment)
 @pytest.mark.parametrize("first, second", [("reject", "approve"), ("spam", "reject")])
 def test_a_moderators_refusal_is_not_silently_overruled(app, client, auth, held, first, second):
     comment_id = held()
-    decide(client, bearer(new_token(app, "bob")), comment_id, first)
+    decide(client, moderator_headers(app, "bob"), comment_id, first)
     response = decide(client, auth, comment_id, second)
     assert response.status_code == 409
     assert "moderator:bob" in response.get_json()["message"]
@@ -374,7 +375,7 @@ def test_a_moderators_refusal_is_not_silently_overruled(app, client, auth, held,
 def test_an_admin_may_overrule_a_moderators_refusal(app, client, auth, held):
     comment_id = held()
     decide(client, auth, comment_id, "reject")
-    response = decide(client, bearer(new_token(app, "chief", role="admin")), comment_id,
+    response = decide(client, moderator_headers(app, "chief", role="admin"), comment_id,
                       "approve", "rejected by mistake")
     assert (response.status_code, response.get_json()["status"]) == (200, "approved")
     assert response.get_json()["history"][-1]["actor"] == "moderator:chief"
@@ -402,7 +403,7 @@ def test_every_decision_is_logged_with_moderator_reason_and_time(app, client, au
     comment_id = held()
     before = datetime.now(UTC)
     decide(client, auth, comment_id, "approve", "fine after all")
-    decide(client, bearer(new_token(app, "bob")), comment_id, "takedown", "legal request")
+    decide(client, moderator_headers(app, "bob"), comment_id, "takedown", "legal request")
     after = datetime.now(UTC)
     with app.app_context():
         log = db.session.scalars(select(StatusChange).join(Comment).where(
@@ -498,7 +499,7 @@ def decided(app, client, auth, held) -> dict[str, str]:
     ids = {"approved": held(body="good"), "rejected": held(body="bad"),
            "sport": held(site="sport", body="elsewhere")}
     decide(client, auth, ids["approved"], "approve", "good")
-    bob = bearer(new_token(app, "bob"))
+    bob = moderator_headers(app, "bob")
     decide(client, bob, ids["rejected"], "reject", "bad")
     decide(client, bob, ids["sport"], "reject", "bad")
     return ids

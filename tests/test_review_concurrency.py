@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from moderation import moderating
 from moderation.extensions import db
-from moderation.moderators import create_moderator
 from moderation.orm import Comment, StatusChange
-from moderation.sites import create_site
+from tests.conftest import moderator_headers
 
 pytestmark = pytest.mark.postgres
 
@@ -27,17 +26,13 @@ def database_url(postgres_database) -> str:
 
 
 @pytest.fixture
-def site(app) -> str:
-    with app.app_context():
-        return create_site("news", "Daily News", ["https://news.example"], premoderate=True,
-                           flood_interval_seconds=0).id
+def site(premoderated_site) -> str:
+    return premoderated_site
 
 
 @pytest.fixture
 def moderators(app, site) -> dict[str, dict]:
-    with app.app_context():
-        return {name: {"Authorization": f"Bearer {create_moderator(name, None, 'moderator')[1]}"}
-                for name in ("alice", "bob")}
+    return {name: moderator_headers(app, name) for name in ("alice", "bob")}
 
 
 @pytest.fixture

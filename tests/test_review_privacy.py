@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from moderation.moderators import create_moderator
-from moderation.sites import create_site
+from tests.conftest import moderator_headers
 
 API = "/api/v1/moderation"
 EMAILS = ["priya.secret0@private-mail.example", "Oliver.Hidden+news@Private-Mail.Example",
@@ -18,16 +17,13 @@ MASKED = re.compile(r"^\w\*\*\*@")
 
 
 @pytest.fixture
-def site(app) -> str:
-    with app.app_context():
-        return create_site("news", "Daily News", ["https://news.example"], premoderate=True,
-                           flood_interval_seconds=0).id
+def site(premoderated_site) -> str:
+    return premoderated_site
 
 
 @pytest.fixture
 def auth(app, site) -> dict:
-    with app.app_context():
-        return {"Authorization": f"Bearer {create_moderator('alice', None, 'moderator')[1]}"}
+    return moderator_headers(app, "alice")
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from tests.conftest import comment_payload, make_app
 from tests.integration_fixtures import (
     celery_worker,
     close_broker_connections,
+    final_status,
     http,
     http_server,
     redis_db,
-    wait_for,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
@@ -50,16 +50,6 @@ def submit(base_url: str, **overrides) -> dict:
                         comment_payload(body=f"Integration remark {next(_bodies)}", **overrides))
     assert status == 202, body
     return body
-
-
-def final_status(base_url: str, accepted: dict) -> str:
-    def decided():
-        status, body = http("GET", f"{base_url}/api/v1/comments/{accepted['id']}",
-                            headers={"X-Author-Token": accepted["author_token"]})
-        assert status == 200, body
-        return body["status"] if body["status"] != "pending" else None
-
-    return wait_for(decided, timeout=30)
 
 
 def status_log(app, public_id: str) -> list[tuple]:

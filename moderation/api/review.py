@@ -20,9 +20,7 @@ blp.before_request(require_json_body)
 @blp.response(200, schemas.QueuePage)
 def queue(query):
     """Comments awaiting a decision, riskiest first by default."""
-    site = query.pop("site")
-    require_site(site)
-    return review.queue_page(site, **query)
+    return review.queue_page(_scoped_site(query), **query)
 
 
 @blp.route("/comments/<comment_id>")
@@ -76,6 +74,11 @@ def unban(comment_id):
 @blp.response(200, schemas.AuditPage)
 def audit_log(query):
     """Who decided what, when, from which status to which; newest first."""
+    return audit.audit_page(_scoped_site(query), **query)
+
+
+def _scoped_site(query: dict) -> str:
+    """Take the site out of the query, refusing a token scoped to another site."""
     site = query.pop("site")
     require_site(site)
-    return audit.audit_page(site, **query)
+    return site
