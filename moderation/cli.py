@@ -11,8 +11,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
+from . import labels, privacy_requests
 from . import moderators as moderator_service
-from . import privacy_requests
 from . import sites as site_service
 from .demo import demo
 from .extensions import db
@@ -161,6 +161,19 @@ def erase_email(email):
     click.echo(f"erased: {privacy_requests.erase_author(email)} comments")
 
 
+@click.command("labels")
+@with_appcontext
+@click.option("--output", type=click.File("w"), default="-", show_default=True,
+              help="Where to write the JSON lines.")
+def export_labels(output):
+    """Export moderator decisions as labelled examples (JSON lines) for model retraining."""
+    count = 0
+    for label in labels.moderator_labels():
+        output.write(json.dumps(label, ensure_ascii=False) + "\n")
+        count += 1
+    click.echo(f"exported {count} labelled comments", err=True)
+
+
 @click.command("retention")
 @with_appcontext
 def retention():
@@ -194,7 +207,8 @@ def serve(host, port, workers, thread_count):
 
 
 def init_app(app: Flask) -> None:
-    for command in (sites, threads, moderators, privacy_group, retention, sweep, serve, demo):
+    for command in (sites, threads, moderators, privacy_group, export_labels, retention, sweep,
+                    serve, demo):
         app.cli.add_command(command)
 
 

@@ -41,3 +41,30 @@ def test_sweep_reports_what_it_enqueued(app, post_comment):
     post_comment()  # decided in-process: nothing is left pending
     result = app.test_cli_runner().invoke(args=["sweep", "--older-than", "0"])
     assert result.exit_code == 0 and result.output.strip() == "enqueued 0 pending comments"
+
+
+def test_labels_are_the_latest_moderator_decisions(app, client, site):
+    from moderation.extensions import db
+    from moderation.orm import Site
+    from tests.conftest import comment_payload, moderator_headers
+
+    with app.app_context():
+        db.session.get(Site, site).premoderate = True
+        db.session.commit()
+    moderator, admin = moderator_headers(app, "mo"), moderator_headers(app, "chief", role="admin")
+    ids = {}
+    for body in ("fair point", "buy cheap pills", "you are an idiot", "undecided"):
+        ids[body] = client.post("/api/v1/comments",
+                                json=comment_payload(body=body)).get_json()["id"]
+    for body, decision, who in (("fair point", "spam", moderator),
+                                ("fair point", "approve", admin),  # the latest decision counts
+                                ("buy cheap pills", "spam", moderator),
+                                ("you are an idiot", "reject", moderator)):
+        response = client.post(f"/api/v1/moderation/comments/{ids[body]}/decision",
+                               json={"decision": decision}, headers=who)
+        assert response.status_code == 200
+    result = app.test_cli_runner().invoke(args=["labels"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {(r["text"], r["spam"], r["toxic"]) for r in rows} == {
+        ("fair point", 0, 0), ("buy cheap pills", 1, 0), ("you are an idiot", 0, 1)}
+    assert "exported 3 labelled comments" in result.stderr
