@@ -1,0 +1,89 @@
+"""``python -m models train|evaluate|score``: the command line of the models package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import artifacts, datasets, evaluation, training
+from .artifacts import ArtifactError
+from .datasets import DatasetError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except (ArtifactError, DatasetError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def train(args: argparse.Namespace) -> int:
+    """Fit both models on the corpora and write artifacts and model cards."""
+    data_dir = datasets.resolve_data_dir(args.data)
+    written = training.train(data_dir, Path(args.out), tasks=args.task or artifacts.TASKS)
+    for metadata in written.values():
+        print(f"\n{metadata['version']} thresholds {metadata['thresholds']}")
+        print(evaluation.format_table(metadata["metrics"]))
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Score the shipped artifacts and both baselines on the held-out splits; print the table."""
+    data_dir = datasets.resolve_data_dir(args.data)
+    directory = Path(args.artifacts) if args.artifacts else artifacts.ARTIFACTS_DIR
+    for task in args.task or artifacts.TASKS:
+        artifact = artifacts.load(task, directory)
+        splits = training.HELD_OUT[task](data_dir)
+        shipped = evaluation.held_out_predictions(
+            splits, lambda ts, task=task: evaluation.model_predictor(training.fit(task, ts)),
+            prefit={splits[-1].train.name: evaluation.model_predictor(artifact.pipeline)})
+        rows = evaluation.evaluate(task, splits, shipped, artifact.thresholds)
+        print(f"{artifact.version} thresholds {artifact.thresholds}")
+        print(evaluation.format_table(rows) + "\n", flush=True)
+    return 0
+
+
+def score(args: argparse.Namespace) -> int:
+    """Read one text per line, write one probability per line (same order)."""
+    from .scoring import load_scorer
+
+    source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
+    with source:
+        texts = [line.rstrip("\r\n") for line in source]
+    scorer = load_scorer(args.artifacts)
+    for probability in scorer.probabilities(args.task, texts) if texts else []:
+        print(f"{probability:.6f}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m models", description=__doc__)
+    commands = parser.add_subparsers(required=True)
+    data_help = f"corpora folder (default: ${datasets.DATA_ENV} or {datasets.DEFAULT_DATA_DIR})"
+
+    sub = commands.add_parser("train", help=train.__doc__)
+    sub.add_argument("--data", help=data_help)
+    sub.add_argument("--out", default=str(artifacts.ARTIFACTS_DIR), help="artifacts folder")
+    sub.add_argument("--task", action="append", choices=artifacts.TASKS)
+    sub.set_defaults(command=train)
+
+    sub = commands.add_parser("evaluate", help=evaluate.__doc__)
+    sub.add_argument("--data", help=data_help)
+    sub.add_argument("--artifacts", help="artifacts folder (default: the shipped ones)")
+    sub.add_argument("--task", action="append", choices=artifacts.TASKS)
+    sub.set_defaults(command=evaluate)
+
+    sub = commands.add_parser("score", help=score.__doc__)
+    sub.add_argument("--task", required=True, choices=artifacts.TASKS)
+    sub.add_argument("--artifacts", help="artifacts folder (default: the shipped ones)")
+    sub.add_argument("file", help="text file, one comment per line ('-' for stdin)")
+    sub.set_defaults(command=score)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The scorer gives both probabilities, versions and the words behind each score."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models import artifacts
+from models.__main__ import main
+from models.normalise import normalise
+from models.scoring import Scorer, TextScore, load_scorer
+
+
+@pytest.fixture
+def scorer(trained_dir: Path) -> Scorer:
+    return load_scorer(trained_dir)
+
+
+def test_scores_each_text_with_both_probabilities_and_versions(scorer: Scorer) -> None:
+    scores = scorer.score(["visit www.example.com to win a free prize", "lovely song", ""])
+    assert len(scores) == 3 and all(isinstance(s, TextScore) for s in scores)
+    for s in scores:
+        assert 0.0 <= s.spam <= 1.0 and 0.0 <= s.toxicity <= 1.0
+        assert s.spam_version.startswith("spam-") and s.toxicity_version.startswith("toxicity-")
+    assert scores[0].spam > scores[1].spam
+    assert scores[2].spam_terms == () and scores[2].toxicity_terms == ()
+
+
+def test_explains_with_the_words_that_pushed_the_score_up(scorer: Scorer) -> None:
+    spam, toxic = scorer.score(["please subscribe to my channel", "you stupid clown"])
+    assert spam.spam_terms and set(spam.spam_terms) <= {"please", "subscribe", "to", "my",
+                                                       "channel"}
+    assert "subscribe" in spam.spam_terms[:3] or "channel" in spam.spam_terms[:3]
+    assert {"stupid", "clown"} & set(toxic.toxicity_terms[:2])
+    assert len(toxic.toxicity_terms) <= 5
+
+
+def test_thresholds_come_from_the_metadata(scorer: Scorer, trained_dir: Path) -> None:
+    for task in artifacts.TASKS:
+        saved = json.loads((trained_dir / f"{task}.json").read_text())["thresholds"]
+        assert scorer.thresholds[task] == saved
+    assert set(scorer.thresholds["spam"]) == {"auto_spam", "hold"}
+    assert set(scorer.thresholds["toxicity"]) == {"hold", "auto_reject"}
+
+
+def test_is_loaded_once_per_directory(trained_dir: Path) -> None:
+    assert load_scorer(trained_dir) is load_scorer(str(trained_dir))
+
+
+def test_score_command_writes_one_probability_per_line(
+        trained_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    comments = tmp_path / "comments.txt"
+    comments.write_text("win a free prize at bit.ly/x\n\nthanks for the article\n")
+    assert main(["score", "--task", "spam", "--artifacts", str(trained_dir),
+                 str(comments)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert all(0.0 <= float(line) <= 1.0 and len(line.split(".")[1]) == 6 for line in lines)
+    assert float(lines[0]) > float(lines[2])
+
+
+def test_score_command_reports_missing_artifacts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    comments = tmp_path / "comments.txt"
+    comments.write_text("hello\n")
+    assert main(["score", "--task", "toxicity", "--artifacts", str(tmp_path / "none"),
+                 str(comments)]) == 2
+    assert "missing model artifact" in capsys.readouterr().err
+
+
+def test_shipped_scorer_loads_and_scores() -> None:
+    if not (artifacts.ARTIFACTS_DIR / "toxicity.json").exists():
+        pytest.skip("no shipped artifacts yet: run `python -m models train`")
+    (score,) = load_scorer().score(["Thanks, a clear and fair article."])
+    assert score.spam < 0.5 and score.toxicity < 0.5
+
+
+def test_fast_path_matches_the_pipeline(scorer: Scorer) -> None:
+    texts = ["visit www.example.com to win a free prize", "you stupid clown", "",
+             "a b c", "thanks for the article on trip 7"]
+    for model in scorer.models.values():
+        normalised = [normalise(t) for t in texts]
+        expected = model.artifact.pipeline.predict_proba(normalised)[:, 1]
+        assert np.allclose(model.probabilities(normalised), expected, atol=1e-5)
