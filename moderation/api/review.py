@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from .. import audit, moderating, review
 from .. import review_schemas as schemas
 from ..auth import current_moderator, require_moderator, require_site
+from ..schemas import Error
 from .bodies import require_json_body
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation",
@@ -35,6 +36,8 @@ def comment(comment_id):
 @blp.route("/comments/<comment_id>/decision", methods=["POST"])
 @blp.arguments(schemas.DecisionRequest)
 @blp.response(200, schemas.ReviewCommentDetail)
+@blp.alt_response(409, schema=Error, description="Not a decision this comment can take now, "
+                  "or another moderator decided it first.")
 def decide(data, comment_id):
     """approve | reject | spam a comment awaiting a decision; takedown a published one."""
     decided = moderating.decide(current_moderator(), comment_id, data["decision"],
@@ -55,6 +58,7 @@ def decide_many(data):
 @blp.route("/comments/<comment_id>/ban", methods=["POST"])
 @blp.arguments(schemas.BanRequest)
 @blp.response(201, schemas.BanResponse)
+@blp.alt_response(409, schema=Error, description="The author's identity was erased.")
 def ban(data, comment_id):
     """Reject every future comment of this comment's author on the site."""
     moderating.ban_author(current_moderator(), comment_id, data.get("reason"))

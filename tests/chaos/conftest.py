@@ -1,0 +1,74 @@
+"""Fixtures for chaos tests: servers of their own, and the app bound to them.
+
+A missing server binary skips these tests on a developer machine and fails
+them under CI, like the other tests that need a real service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from moderation.extensions import db
+from moderation.orm import Comment
+from moderation.sites import create_site
+from moderation.status import Status
+from tests.chaos.servers import MissingServer, PostgresServer, RedisServer
+from tests.conftest import SITE_ORIGIN, make_app, service_unavailable
+from tests.integration_fixtures import close_broker_connections
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresServer]:
+    """One cluster for the session (initdb is the slow part); tests may stop and start it."""
+    try:
+        server = PostgresServer()
+    except MissingServer as error:
+        service_unavailable("PostgreSQL (own instance)", error)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def postgres_server(postgres_cluster) -> Iterator[PostgresServer]:
+    """The session's cluster, running at the start of the test and again after it."""
+    postgres_cluster.ensure_running()
+    yield postgres_cluster
+    postgres_cluster.ensure_running()
+
+
+@pytest.fixture
+def redis_server(tmp_path) -> Iterator[RedisServer]:
+    try:
+        server = RedisServer(tmp_path)
+    except MissingServer as error:
+        service_unavailable("Redis (own instance)", error)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chaos_app(postgres_server, redis_server, tmp_path, monkeypatch) -> Iterator[Flask]:
+    """The app on the test's own PostgreSQL and Redis, with one site that has no flood limit."""
+    app = make_app(postgres_server.url, tmp_path, monkeypatch,
+                   CELERY_BROKER_URL=redis_server.url)
+    with app.app_context():
+        create_site("news", "Daily News", [SITE_ORIGIN], flood_interval_seconds=0)
+    yield app
+    close_broker_connections(app)
+
+
+def count_pending(app: Flask) -> int:
+    with app.app_context():
+        try:
+            return len(db.session.scalars(
+                select(Comment.id).where(Comment.status == Status.PENDING)).all())
+        finally:
+            db.session.rollback()
