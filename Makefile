@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint prod
+.PHONY: install run test lint prod bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,14 @@ prod: install
 	test -x $(BIN)/honcho || $(BIN)/python -m pip install -q -e '.[prod]'
 	$(BIN)/moderation db upgrade
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port 8000 --env /dev/null
+
+# `make bench`: the production topology (the Procfile's web, worker and beat) on this machine,
+# measured with wrk against two ceilings; writes bench/results/latest.{json,md}. It creates and
+# drops its own database and empties its own Redis DB: never point these at data you keep.
+# `make bench BENCH_ARGS=--quick` for a shorter run (about 3 minutes instead of 9).
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/moderation_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install -y wrk)" >&2; exit 1; }
+	$(BIN)/python bench/run.py --database-url $(BENCH_DATABASE_URL) \
+		--redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)

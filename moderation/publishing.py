@@ -3,18 +3,48 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from flask import current_app
+from sqlalchemy import Connection, bindparam, select
 
 from .extensions import db
 from .orm import Comment, Thread
 from .pagination import after, decode_cursor, encode_cursor
-from .sites import get_site
+from .sites import site_policy
 from .status import Status
-from .threads import find_thread
+
+# Core statements over the tables, built once: a read needs a few columns, not ORM objects.
+_comments, _threads = Comment.__table__, Thread.__table__
+_parents = _comments.alias("parent")
+_THREAD = select(_threads.c.id, _threads.c.published_version, _threads.c.approved_count).where(
+    _threads.c.site_id == bindparam("site_id"), _threads.c.key == bindparam("key"))
+_APPROVED = (
+    select(_comments.c.id, _comments.c.public_id, _parents.c.public_id.label("parent_public_id"),
+           _comments.c.author_name, _comments.c.author_url, _comments.c.body_html,
+           _comments.c.created_at)
+    .select_from(_comments.outerjoin(_parents, _parents.c.id == _comments.c.parent_id))
+    .where(_comments.c.thread_id == bindparam("thread_id"),
+           _comments.c.status == Status.APPROVED)
+)
+_KEYS = (_comments.c.created_at, _comments.c.id)
+_PAGES = {sort: _APPROVED.order_by(*(key.desc() if sort == "newest" else key for key in _KEYS))
+          .limit(bindparam("limit")) for sort in ("oldest", "newest")}
+PAGE_CACHE_BYTES = 16 * 1024 * 1024
+
+
+class PublishedThread(NamedTuple):
+    """A thread's identity and the version of its published list (bumped on every change)."""
+
+    id: int
+    published_version: int
+    approved_count: int
 
 
 @dataclass(frozen=True)
@@ -26,43 +56,88 @@ class ThreadPage:
     next_cursor: str | None
 
 
-def thread_etag(site_id: str, key: str, query: dict) -> str:
-    """Changes whenever the published set changes: one indexed row read, no list query."""
-    get_site(site_id)
-    thread = find_thread(site_id, key)
+def published_thread(site_id: str, key: str) -> PublishedThread | None:
+    """One indexed row read; ``None`` for a thread nobody commented on. Unknown site: 422."""
+    site_policy(site_id)
+    with _reading() as connection:
+        row = connection.execute(_THREAD, {"site_id": site_id, "key": key}).first()
+    return PublishedThread(*row) if row else None
+
+
+@contextmanager
+def _reading() -> Iterator[Connection]:
+    """Public reads run outside the request's session, in autocommit: no BEGIN and no ROLLBACK
+    round trips for statements that change nothing (each sees committed data, as before)."""
+    engine = current_app.extensions.get("published_reads")
+    if engine is None or engine.engine is not db.engine:
+        engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        current_app.extensions["published_reads"] = engine
+    with engine.connect() as connection:
+        yield connection
+
+
+def thread_etag(thread: PublishedThread | None, query: dict) -> str:
+    """Changes whenever the published set changes, and with the page asked for."""
     version = f"{thread.id}.{thread.published_version}" if thread else "none"
     params = f"{query['sort']}.{query['limit']}.{query.get('cursor') or ''}"
     return f"{version}.{hashlib.blake2s(params.encode(), digest_size=6).hexdigest()}"
 
 
-def approved_page(site_id: str, key: str, *, sort: str, limit: int,
-                  cursor: str | None) -> ThreadPage:
+def approved_page(site_id: str, key: str, thread: PublishedThread | None, *, sort: str,
+                  limit: int, cursor: str | None) -> ThreadPage:
     position = decode_cursor(cursor, datetime, int) if cursor else None
-    thread = find_thread(site_id, key)
     if thread is None:
         return ThreadPage(site_id, key, 0, [], None)
-    parent = aliased(Comment)
-    newest = sort == "newest"
-    keys = (Comment.created_at, Comment.id)
-    query = (
-        select(Comment, parent.public_id)
-        .outerjoin(parent, parent.id == Comment.parent_id)
-        .where(Comment.thread_id == thread.id, Comment.status == Status.APPROVED)
-        .order_by(*(key.desc() if newest else key for key in keys))
-        .limit(limit + 1)
-    )
+    query = _PAGES[sort]
     if position:
-        query = query.where(after(keys, position, newest))
-    rows = db.session.execute(query).all()
+        query = query.where(after(_KEYS, position, sort == "newest"))
+    with _reading() as connection:
+        rows = connection.execute(query, {"thread_id": thread.id, "limit": limit + 1}).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    comments = [public_comment(comment, parent_id) for comment, parent_id in rows]
-    next_cursor = encode_cursor(rows[-1][0].created_at, rows[-1][0].id) if more else None
+    comments = [{"id": row.public_id, "parent_id": row.parent_public_id,
+                 "author_name": row.author_name, "author_url": row.author_url,
+                 "body_html": row.body_html, "created_at": row.created_at} for row in rows]
+    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
     return ThreadPage(site_id, key, thread.approved_count, comments, next_cursor)
 
 
+def cached_page(site_id: str, key: str, etag: str, render: Callable[[], bytes]) -> bytes:
+    """The serialised page of this ETag, rendered once per process and list version.
+
+    The ETag names the thread's ``published_version``, which every change to what the
+    page shows bumps (decisions, edits, deletions, erasure), in whichever process made it.
+    """
+    cache = current_app.extensions.setdefault("published_pages", _PageCache(PAGE_CACHE_BYTES))
+    return cache.get((site_id, key, etag), render)
+
+
+class _PageCache:
+    """Least recently used, bounded by bytes; shared by a worker's threads."""
+
+    def __init__(self, capacity: int):
+        self.capacity, self.size = capacity, 0
+        self.pages: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, render: Callable[[], bytes]) -> bytes:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+                return page
+        page = render()
+        with self.lock:
+            if key not in self.pages and len(page) <= self.capacity:
+                self.pages[key] = page
+                self.size += len(page)
+                while self.size > self.capacity:
+                    self.size -= len(self.pages.popitem(last=False)[1])
+        return page
+
+
 def approved_counts(site_id: str, keys: list[str]) -> dict[str, int]:
-    get_site(site_id)
+    site_policy(site_id)
     found = dict(db.session.execute(
         select(Thread.key, Thread.approved_count)
         .where(Thread.site_id == site_id, Thread.key.in_(keys))

@@ -8,8 +8,10 @@ separate and lives in ``submission.py``.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
-from flask_limiter import Limiter
+import time
+
+from flask import Flask, Response, current_app, g, request
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
 
@@ -21,12 +23,28 @@ def _moderation_auth_limit() -> str:
     return current_app.config["MODERATION_AUTH_RATE_LIMIT"]
 
 
+def _remember_retry_after(breached: RequestLimit) -> None:
+    """Only a breach reads the window back from storage (the X-RateLimit-* headers on every
+    response would cost two more Redis round trips per submission)."""
+    g.rate_limit_retry_after = max(1, int(breached.reset_at - time.time()))
+
+
+def _add_retry_after(response: Response) -> Response:
+    retry_after = g.pop("rate_limit_retry_after", None)
+    if retry_after is not None and response.status_code == 429:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def init_app(app: Flask, *, public, moderation) -> Limiter:
     """One limiter per app: Flask-Limiter keeps storage and key prefix on the instance."""
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter = Limiter(get_remote_address, app=app)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter = Limiter(get_remote_address, app=app, on_breach=_remember_retry_after)
     limiter.limit(_submission_limit, methods=["POST"])(public)
     # Only failed logins count, so a busy moderator never trips it.
     limiter.limit(_moderation_auth_limit,
                   deduct_when=lambda response: response.status_code == 401)(moderation)
+    # Reads are the hot path and carry no limit: skip Flask-Limiter's per-request resolution.
+    limiter.request_filter(lambda: request.method != "POST" and request.blueprint == public.name)
+    app.after_request(_add_retry_after)
     return limiter

@@ -24,6 +24,16 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
+def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dict:
+    """The server settings of ``moderation serve``; the benchmark's ceiling apps reuse them."""
+    return {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+            "worker_class": "gthread", "accesslog": None}
+
+
+def run_wsgi(app: Flask, options: dict) -> None:
+    _Gunicorn(app, options).run()
+
+
 def run_gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int) -> None:
     def post_fork(_server, _worker) -> None:
         # Forked workers must open their own database connections.
@@ -34,8 +44,5 @@ def run_gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             multiprocess.mark_process_dead(worker.pid)
 
-    _Gunicorn(app, {
-        "bind": f"{host}:{port}", "workers": workers, "threads": threads,
-        "worker_class": "gthread", "post_fork": post_fork, "child_exit": child_exit,
-        "accesslog": None,
-    }).run()
+    run_wsgi(app, {**gunicorn_options(host=host, port=port, workers=workers, threads=threads),
+                   "post_fork": post_fork, "child_exit": child_exit})

@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import event, select
 
+from .after_commit import call_after_commit
 from .errors import ValidationFailed
 from .extensions import db
 from .orm import Site
 
 SITE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# How long a process may serve a site's policy without reading it again. A change made in
+# this process (ORM insert, update or delete of a Site) drops the cache at once; one made in
+# another process (``moderation sites …`` on another host) shows within this many seconds.
+POLICY_TTL_SECONDS = 10.0
+_CACHE_KEY = "site_policies"
+_ALL_ORIGINS = object()  # the cache key of the union of every site's origins
+
+
+@dataclass(frozen=True)
+class SitePolicy:
+    """What the public API needs of a site on every request, readable without a query."""
+
+    id: str
+    allowed_origins: frozenset[str]
+    flood_interval_seconds: int
 
 
 def get_site(site_id: str) -> Site:
@@ -19,6 +38,37 @@ def get_site(site_id: str) -> Site:
     if site is None:
         raise ValidationFailed(fields={"site": ["Unknown site."]})
     return site
+
+
+def site_policy(site_id: str) -> SitePolicy:
+    """The site's public policy from this process's short cache; raises like ``get_site``."""
+    cache = _policy_cache()
+    hit = cache.get(site_id)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    site = get_site(site_id)
+    policy = SitePolicy(site.id, frozenset(site.allowed_origins or ()),
+                        site.flood_interval_seconds)
+    cache[site_id] = (time.monotonic() + POLICY_TTL_SECONDS, policy)
+    return policy
+
+
+def _policy_cache() -> dict:
+    """Per app, so two apps in one process (tests, scripts) never share a site's policy."""
+    return current_app.extensions.setdefault(_CACHE_KEY, {})
+
+
+@event.listens_for(Site, "after_insert")
+@event.listens_for(Site, "after_update")
+@event.listens_for(Site, "after_delete")
+def _forget_policies(_mapper, _connection, _site) -> None:
+    """Now, and again at commit: a request between flush and commit reads the old row."""
+    _forget()
+    call_after_commit(db.session, _forget)
+
+
+def _forget() -> None:
+    current_app.extensions.pop(_CACHE_KEY, None)
 
 
 def normalise_origin(url: str) -> str:
@@ -29,14 +79,22 @@ def normalise_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-def origin_allowed(site: Site, origin: str) -> bool:
-    return origin in (site.allowed_origins or [])
+def origin_allowed(site: Site | SitePolicy, origin: str) -> bool:
+    return origin in (site.allowed_origins or ())
 
 
-def all_allowed_origins() -> set[str]:
-    """Preflight requests do not say which site they are for: any configured origin may ask."""
-    return {origin for origins in db.session.scalars(select(Site.allowed_origins))
-            for origin in origins or []}
+def all_allowed_origins() -> frozenset[str]:
+    """Preflight requests do not say which site they are for: any configured origin may ask.
+
+    Cached like a site's policy (every cross-origin POST asks)."""
+    cache = _policy_cache()
+    hit = cache.get(_ALL_ORIGINS)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    origins = frozenset(origin for origins in db.session.scalars(select(Site.allowed_origins))
+                        for origin in origins or [])
+    cache[_ALL_ORIGINS] = (time.monotonic() + POLICY_TTL_SECONDS, origins)
+    return origins
 
 
 def create_site(site_id: str, name: str | None, origins: list[str], **policy) -> Site:

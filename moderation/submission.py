@@ -10,28 +10,62 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from flask import current_app
+from sqlalchemy import bindparam, exists, func, null, or_, select
 
 from .comments import find_by_public_id
 from .decisions import record_submission
 from .errors import Duplicate, Forbidden, RateLimited, ThreadClosed, ValidationFailed
 from .extensions import db
 from .metrics import SUBMITTED
-from .orm import Comment, Site, utcnow
+from .orm import Comment, Thread, utcnow
 from .privacy import privacy, token_digest
 from .queueing import enqueue_scoring
 from .rendering import render_body
-from .sites import get_site, origin_allowed
+from .sites import SitePolicy, origin_allowed, site_policy
 from .status import Status
 from .threads import get_or_create_thread
 
 
 @dataclass(frozen=True)
 class Accepted:
+    """What the 202 says. ``comment`` is expired by the commit: reading it costs a query."""
+
     comment: Comment
     author_token: str
+    public_id: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class _Prior:
+    """What must be known before accepting, read in one query."""
+
+    thread_id: int | None
+    thread_closed: bool
+    duplicate: bool
+    last_from_author: datetime | None  # within the site's flood interval
+
+
+# Built once (a statement this size costs more to build than to run). The flood window is the
+# author's or the address's latest comment on the site; a NULL ip_digest matches nothing.
+_threads, _comments = Thread.__table__, Comment.__table__
+_THREAD = (_threads.c.site_id == bindparam("site_id"), _threads.c.key == bindparam("key"))
+_THREAD_ID = select(_threads.c.id).where(*_THREAD).scalar_subquery()
+_DUPLICATE = exists().where(
+    _comments.c.thread_id == _THREAD_ID, _comments.c.email_digest == bindparam("email_digest"),
+    _comments.c.body_digest == bindparam("body_digest"), _comments.c.status != Status.DELETED)
+_LAST_FROM_AUTHOR = select(func.max(_comments.c.created_at)).where(
+    _comments.c.site_id == bindparam("site_id"), _comments.c.created_at > bindparam("since"),
+    or_(_comments.c.email_digest == bindparam("email_digest"),
+        _comments.c.ip_digest == bindparam("ip_digest")),
+).scalar_subquery()
+_PRIOR = select(_THREAD_ID, select(_threads.c.closed).where(*_THREAD).scalar_subquery(),
+                _DUPLICATE)
+_PRIOR_WITH_FLOOD = _PRIOR.add_columns(_LAST_FROM_AUTHOR)
+_PRIOR = _PRIOR.add_columns(null())
 
 
 def body_digest(body: str) -> str:
@@ -40,23 +74,27 @@ def body_digest(body: str) -> str:
 
 
 def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepted:
-    site = get_site(data["site"])
+    site = site_policy(data["site"])
     if origin is not None and not origin_allowed(site, origin):
         raise Forbidden("This origin may not post comments to this site.")
-    thread = get_or_create_thread(site.id, data["thread"], data.get("thread_title"),
-                                  data.get("thread_url"))
-    if thread.closed:
-        raise ThreadClosed()
-    parent = _reply_target(data.get("parent_id"), thread.id)
     sealed = privacy().seal_email(data["author_email"])
     ip_digest = privacy().ip_digest(ip)
     digest = body_digest(data["body"])
-    _check_duplicate(thread.id, sealed.digest, digest)
-    _check_flood(site, sealed.digest, ip_digest)
+    prior = _read_prior(site, data["thread"], sealed.digest, digest, ip_digest)
+    thread_id = prior.thread_id
+    if thread_id is None:
+        thread_id = get_or_create_thread(site.id, data["thread"], data.get("thread_title"),
+                                         data.get("thread_url")).id
+    if prior.thread_closed:
+        raise ThreadClosed()
+    parent = _reply_target(data.get("parent_id"), thread_id)
+    if prior.duplicate:
+        raise Duplicate()
+    _check_flood(site, prior.last_from_author)
 
     token = secrets.token_urlsafe(32)
     comment = Comment(
-        site_id=site.id, thread_id=thread.id, parent_id=parent.id if parent else None,
+        site_id=site.id, thread_id=thread_id, parent_id=parent.id if parent else None,
         author_name=data["author_name"], author_url=data.get("author_url"),
         email_ciphertext=sealed.ciphertext, email_digest=sealed.digest,
         author_token_digest=token_digest(token), ip_digest=ip_digest,
@@ -66,12 +104,30 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     db.session.add(comment)
     db.session.flush()
     record_submission(comment)
-    comment_id = comment.id
+    comment_id, public_id = comment.id, comment.public_id  # before commit expires them
     db.session.commit()
-    # In-process scoring may decide it right here; the expired row then reloads the result.
     enqueue_scoring(comment_id)
-    SUBMITTED.labels(comment.status.value).inc()
-    return Accepted(comment, token)
+    status = _status_after_enqueue(comment_id)
+    SUBMITTED.labels(status.value).inc()
+    return Accepted(comment, token, public_id, status)
+
+
+def _read_prior(site: SitePolicy, key: str, email_digest: str, digest: str,
+                ip_digest: str | None) -> _Prior:
+    """The thread, the duplicate check and the flood check: one round trip, not three."""
+    flood = site.flood_interval_seconds > 0
+    since = utcnow() - timedelta(seconds=site.flood_interval_seconds) if flood else None
+    row = db.session.execute(_PRIOR_WITH_FLOOD if flood else _PRIOR, {
+        "site_id": site.id, "key": key, "email_digest": email_digest, "body_digest": digest,
+        "ip_digest": ip_digest, "since": since}).one()
+    return _Prior(row[0], bool(row[1]), bool(row[2]), row[3])
+
+
+def _status_after_enqueue(comment_id: int) -> Status:
+    """Pending while queued; in-process (no broker) scoring has already decided it."""
+    if not current_app.extensions["celery"].conf.task_always_eager:
+        return Status.PENDING
+    return db.session.scalar(select(Comment.status).where(Comment.id == comment_id))
 
 
 def _reply_target(parent_public_id: str | None, thread_id: int) -> Comment | None:
@@ -85,30 +141,8 @@ def _reply_target(parent_public_id: str | None, thread_id: int) -> Comment | Non
     return parent
 
 
-def _check_flood(site: Site, email_digest: str, ip_digest: str | None) -> None:
+def _check_flood(site: SitePolicy, last: datetime | None) -> None:
     """One comment per flood interval per author, and per address (IP)."""
-    interval = site.flood_interval_seconds
-    if interval <= 0:
-        return
-    since = utcnow() - timedelta(seconds=interval)
-    same_author = Comment.email_digest == email_digest
-    who = or_(same_author, Comment.ip_digest == ip_digest) if ip_digest else same_author
-    last = db.session.scalar(
-        select(func.max(Comment.created_at)).where(
-            Comment.site_id == site.id, Comment.created_at > since, who
-        )
-    )
     if last is not None:
-        wait = interval - (utcnow() - last).total_seconds()
+        wait = site.flood_interval_seconds - (utcnow() - last).total_seconds()
         raise RateLimited(max(1, math.ceil(wait)))
-
-
-def _check_duplicate(thread_id: int, email_digest: str, digest: str) -> None:
-    exists = db.session.scalar(
-        select(Comment.id).where(
-            Comment.thread_id == thread_id, Comment.email_digest == email_digest,
-            Comment.body_digest == digest, Comment.status != Status.DELETED,
-        ).limit(1)
-    )
-    if exists is not None:
-        raise Duplicate()

@@ -15,6 +15,7 @@ blp = Blueprint("public", __name__, url_prefix="/api/v1",
 blp.after_request(apply_cors)
 
 AUTHOR_TOKEN_HEADER = "X-Author-Token"
+THREAD_PAGE = schemas.ThreadPage()  # schemas hold no request state: build once, dump often
 
 
 blp.before_request(require_json_body)
@@ -22,7 +23,7 @@ blp.before_request(require_json_body)
 
 @blp.route("/comments")
 class Comments(MethodView):
-    @blp.arguments(schemas.CommentSubmission)
+    @blp.arguments(schemas.CommentSubmission())
     @blp.response(202, schemas.SubmissionAccepted)
     @blp.alt_response(422, schema=schemas.Error, description="Invalid fields, each named.")
     @blp.alt_response(409, schema=schemas.Error, description="Duplicate comment.")
@@ -32,26 +33,33 @@ class Comments(MethodView):
         """Leave A Reply: store the comment and queue it for scoring."""
         accepted = submission.submit_comment(
             data, ip=request.remote_addr, origin=request.headers.get("Origin"))
-        return {"id": accepted.comment.public_id, "status": accepted.comment.status,
+        return {"id": accepted.public_id, "status": accepted.status,
                 "author_token": accepted.author_token}
 
-    @blp.arguments(schemas.ThreadQuery, location="query")
+    @blp.arguments(schemas.ThreadQuery(), location="query")
     @blp.response(200, schemas.ThreadPage)
     @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match.")
     def get(self, query):
         """Approved comments of one thread, oldest first by default."""
-        etag = publishing.thread_etag(query["site"], query["thread"], query)
+        site, key = query["site"], query["thread"]
+        thread = publishing.published_thread(site, key)
+        etag = publishing.thread_etag(thread, query)
         if request.if_none_match.contains_weak(etag):  # RFC 9110: weak comparison
             return _not_modified(etag)
-        page = publishing.approved_page(query["site"], query["thread"], sort=query["sort"],
-                                        limit=query["limit"], cursor=query["cursor"])
-        response = jsonify(schemas.ThreadPage().dump(page))
+
+        def render() -> bytes:
+            page = publishing.approved_page(site, key, thread, sort=query["sort"],
+                                            limit=query["limit"], cursor=query["cursor"])
+            return jsonify(THREAD_PAGE.dump(page)).get_data()
+
+        response = Response(publishing.cached_page(site, key, etag, render),
+                            mimetype="application/json")
         response.set_etag(etag)
         return response
 
 
 @blp.route("/counts")
-@blp.arguments(schemas.CountsQuery, location="query")
+@blp.arguments(schemas.CountsQuery(), location="query")
 @blp.response(200, schemas.Counts)
 def counts(query):
     """Approved comments per thread, for article lists."""
@@ -69,13 +77,19 @@ class OwnComment(MethodView):
         comment, author = authoring.read_comment(comment_id, _token())
         return _author_view(comment) if author else _public_view(comment)
 
-    @blp.arguments(schemas.CommentEdit)
+    @blp.arguments(schemas.CommentEdit())
     @blp.response(200, schemas.AuthorComment)
+    @blp.alt_response(403, schema=schemas.Error, description="Not the author's token, or the "
+                      "edit window is over.")
+    @blp.alt_response(409, schema=schemas.Error, description="No longer changeable.")
     def patch(self, data, comment_id):
         """Edit within the edit window; the new text is scored again."""
         return _author_view(authoring.edit_comment(comment_id, _token(), data["body"]))
 
     @blp.response(204)
+    @blp.alt_response(403, schema=schemas.Error, description="Not the author's token, or the "
+                      "edit window is over.")
+    @blp.alt_response(409, schema=schemas.Error, description="No longer changeable.")
     def delete(self, comment_id):
         """Delete within the edit window."""
         authoring.delete_comment(comment_id, _token())

@@ -1,0 +1,1 @@
+"""The pieces of ``bench/run.py``: processes, load generators, machine facts, the report."""

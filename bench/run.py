@@ -1,0 +1,337 @@
+"""``make bench``: the production topology on this machine, measured against two ceilings.
+
+    python bench/run.py [--quick] [--keep] [--database-url URL] [--redis-url URL]
+
+Creates its own PostgreSQL database (``moderation_bench`` by default; dropped and created
+again) and empties its own Redis DB (9), migrates, creates a bench site, starts the
+Procfile's web, worker and beat with production settings, and measures:
+
+- reads: GET of a 50-comment thread, plain and with If-None-Match (304), with wrk;
+- submissions: POST /api/v1/comments with wrk (unique authors and bodies per request);
+- end to end: submit→decision (``decided_at - created_at`` from the database) at fixed
+  arrival rates, and the highest rate the scoring keeps up with for 60 s;
+- resident memory of a gunicorn worker and a Celery worker child.
+
+In the same run it measures two ceilings under the same gunicorn settings (a bare Flask
+app returning the same JSON; a Flask app doing one psycopg INSERT and one Redis LPUSH per
+POST) and reports our figures as ratios to them. Prints the tables and writes
+bench/results/latest.json and latest.md. Reported, not asserted. About 9 minutes
+(``--quick``: about 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Keep bench/ (whose queue.py shadows the standard library's) off the path; the repository on.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
+
+import psycopg  # noqa: E402
+import redis  # noqa: E402
+from cryptography.fernet import Fernet  # noqa: E402
+
+from bench.harness import load, processes, report  # noqa: E402
+
+DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/moderation_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/9"
+RESULTS = HERE / "results"
+SITE = "bench"
+ORIGIN = "https://bench.example"
+READ_THREAD = "bench/read-50"
+WEB_PORT, CEILING_PORT = 18431, 18432
+CONNECTIONS = 32
+REQUESTS_PER_CONNECTION = 20  # then wrk's connection is closed: see bench/wrk/report.lua
+FIXED_RATES = (50, 150, 300)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.quick = args.quick
+        self.wrk_seconds = 8 if self.quick else 15
+        self.warmup = 2 if self.quick else 3
+        self.fixed_seconds = 10 if self.quick else 30
+        self.sustain_seconds = 20 if self.quick else 60
+        self.folder = Path(tempfile.mkdtemp(prefix="moderation-bench-"))
+        (self.folder / "metrics").mkdir()
+        self.database_url, self.redis_url = args.database_url, args.redis_url
+        self.base = f"http://127.0.0.1:{WEB_PORT}"
+        self.web_workers, self.web_threads = serve_defaults()
+        self.limits = "on, SUBMISSION_RATE_LIMIT=1000000/minute (Flask-Limiter in Redis)"
+        self.env = processes.environment({
+            "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url,
+            "MODERATION_ENV": "production", "SECRET_KEY": "bench",
+            "IDENTITY_HASH_KEY": "bench-identity",
+            "EMAIL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "MODERATION_INSTANCE_PATH": str(self.folder / "instance"),
+            "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics"),
+            "SUBMISSION_RATE_LIMIT": "1000000/minute", "WEB_CONCURRENCY": str(self.web_workers),
+            "PYTHONUNBUFFERED": "1"})
+        self.running: dict[str, processes.Process] = {}
+        self.db: psycopg.Connection | None = None
+
+    # --- setup and teardown -------------------------------------------------------------
+
+    def admin(self, sql: str) -> None:
+        admin_url = self.database_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(sql)
+
+    def create(self) -> None:
+        name = self.database_url.rsplit("/", 1)[1]
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin(f'CREATE DATABASE "{name}"')
+        with redis.Redis.from_url(self.redis_url) as client:
+            client.flushdb()
+        moderation = str(processes.BIN / "moderation")
+        for command in ([moderation, "db", "upgrade"],
+                        [moderation, "sites", "create", SITE, "--origin", ORIGIN,
+                         "--flood-interval", "0"]):
+            subprocess.run(command, env=self.env, cwd=self.folder, check=True,
+                           capture_output=True)
+        self.db = psycopg.connect(self.database_url, autocommit=True)
+
+    def start(self, name: str) -> None:
+        self.running[name] = processes.start_procfile_entry(name, self.env, self.folder,
+                                                            WEB_PORT)
+
+    def stop(self, name: str) -> None:
+        self.running.pop(name).stop(timeout=60)
+
+    def teardown(self) -> None:
+        for process in list(self.running.values()):
+            process.stop()
+        if self.db is not None:
+            self.db.close()
+        with redis.Redis.from_url(self.redis_url) as client:
+            client.flushdb()
+        if not self.args.keep:
+            self.admin(f'DROP DATABASE IF EXISTS "{self.database_url.rsplit("/", 1)[1]}" '
+                       "WITH (FORCE)")
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def pending(self) -> int:
+        return self.db.execute("SELECT count(*) FROM comments WHERE status = 'pending'"
+                               ).fetchone()[0]
+
+    def wrk(self, path: str, script: str, **env: str) -> dict:
+        url = self.base + path
+        # a fresh run name per wrk run: its authors and bodies are new (no 409 duplicates)
+        env = {"BENCH_ORIGIN": ORIGIN,
+               "BENCH_REQUESTS_PER_CONNECTION": str(REQUESTS_PER_CONNECTION), **env}
+        run = env.get("BENCH_RUN", "run")
+        load.wrk(url, script, seconds=self.warmup, connections=CONNECTIONS,
+                 env={**env, "BENCH_RUN": f"{run}-warm{time.time_ns()}"})
+        result = load.wrk(url, script, seconds=self.wrk_seconds, connections=CONNECTIONS,
+                          env={**env, "BENCH_RUN": f"{run}-{time.time_ns()}"})
+        print(f"  {script} {path[:60]}: {result['requests_per_s']:.0f} req/s, p50 "
+              f"{result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+              f"{result['errors']} errors", flush=True)
+        return result
+
+    def ceiling(self, module: str, measure) -> dict:
+        process = processes.start_ceiling(module, {**self.env, "BENCH_READ_PAYLOAD": str(
+            self.folder / "page.json")}, self.folder, CEILING_PORT, self.web_workers,
+            self.web_threads)
+        base, self.base = self.base, f"http://127.0.0.1:{CEILING_PORT}"
+        try:
+            processes.wait_http(self.base + "/nothing", expect=404, timeout=30)
+            return measure()
+        finally:
+            self.base = base
+            process.stop()
+
+    # --- phases --------------------------------------------------------------------------
+
+    def seed_read_thread(self) -> str:
+        for n in range(50):
+            body = json.dumps({"site": SITE, "thread": READ_THREAD, "author_name": f"Reader {n}",
+                               "author_email": f"seed-{n}@bench.example",
+                               "body": f"Seed comment {n}: a measured view on the new budget, "
+                                       "with *emphasis* and a second sentence."}).encode()
+            request = urllib.request.Request(self.base + "/api/v1/comments", data=body,
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 202
+        load.wait_until(lambda: self.db.execute(
+            "SELECT approved_count FROM threads WHERE key = %s", (READ_THREAD,)
+        ).fetchone()[0] == 50, timeout=120)
+        path = f"/api/v1/comments?site={SITE}&thread={READ_THREAD}"
+        with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            (self.folder / "page.json").write_bytes(response.read())
+            return response.headers["ETag"]
+
+    def reads(self, http: dict) -> None:
+        print("reads", flush=True)
+        etag = self.seed_read_thread()
+        path = f"/api/v1/comments?site={SITE}&thread={READ_THREAD}"
+        http["ceiling_read"] = self.ceiling("bare_flask", lambda: self.wrk(path, "read.lua"))
+        http["read_cold"] = self.wrk(path, "read.lua")
+        http["read_304"] = self.wrk(path, "read.lua", BENCH_ETAG=etag)
+
+    def submissions(self, http: dict, e2e: dict) -> None:
+        print("submissions (Celery worker stopped: the web alone, as for the ceiling)", flush=True)
+        self.stop("worker")
+        env = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
+        http["ceiling_submit"] = self.ceiling(
+            "insert_push", lambda: self.wrk("/api/v1/comments", "submit.lua", **env))
+        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", BENCH_RUN="web", **env)
+        backlog = self.pending()
+        self.start("worker")
+        started = time.monotonic()
+        load.wait_until(lambda: self.pending() == 0, timeout=600, interval=0.25)
+        # worker start-up (fork, connect) is part of the figure: a slight underestimate
+        e2e.update(drained=backlog, drain_seconds=time.monotonic() - started)
+        e2e["drain_per_s"] = backlog / e2e["drain_seconds"]
+        print(f"  scoring drained {backlog} pending in {e2e['drain_seconds']:.1f} s: "
+              f"{e2e['drain_per_s']:.0f}/s", flush=True)
+        http["submit_with_workers"] = self.wrk("/api/v1/comments", "submit.lua",
+                                               BENCH_RUN="both", **env)
+        load.wait_until(lambda: self.pending() == 0, timeout=600)
+
+    def arrival_run(self, rate: float, seconds: float, label: str) -> dict:
+        def body(index: int) -> bytes:
+            return json.dumps({
+                "site": SITE, "thread": f"e2e/{label}/{index % 50}",
+                "author_name": f"Reader {index % 997}",
+                "author_email": f"e2e-{label}-{index}@bench.example",
+                "body": f"Comment {label}-{index}: the council's budget figures deserve a "
+                        "closer look before the vote next week."}).encode()
+
+        sampler = psycopg.connect(self.database_url, autocommit=True)
+        try:
+            run = load.arrivals(self.base, rate, seconds, body, lambda: sampler.execute(
+                "SELECT count(*) FROM comments WHERE status = 'pending'").fetchone()[0], ORIGIN)
+        finally:
+            sampler.close()
+        window = [s for s in run.samples if s[0] <= seconds]
+        decided = self.decisions(f"e2e/{label}/%")
+        row = {"rate": rate, "seconds": seconds, "sent": run.sent,
+               "achieved_per_s": run.statuses.get(202, 0) / run.elapsed,
+               "non_202": run.sent - run.statuses.get(202, 0), "statuses": run.statuses,
+               "post_p50_ms": load.percentile(run.latencies_ms, 50),
+               "post_p99_ms": load.percentile(run.latencies_ms, 99),
+               "max_in_flight": run.max_in_flight,
+               "backlog_slope_per_s": load.slope(window),
+               "backlog_max": max((s[1] for s in window), default=0), **decided}
+        print(f"  {rate}/s for {seconds:g} s: {row['achieved_per_s']:.0f}/s accepted, POST p99 "
+              f"{row['post_p99_ms']:.0f} ms, decision p50 {row['decision_p50_ms']:.0f} ms p99 "
+              f"{row['decision_p99_ms']:.0f} ms, backlog {row['backlog_slope_per_s']:+.1f}/s "
+              f"(max {row['backlog_max']})", flush=True)
+        return row
+
+    def decisions(self, pattern: str) -> dict:
+        """Submit→decision of one run's comments, once the worker has decided them all."""
+        query = """SELECT count(*), count(c.decided_at),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
+                       percentile_cont(0.99) WITHIN GROUP (ORDER BY d), max(d)
+                   FROM (SELECT c.decided_at,
+                                extract(epoch FROM c.decided_at - c.created_at) * 1000 AS d
+                         FROM comments c JOIN threads t ON t.id = c.thread_id
+                         WHERE t.key LIKE %s) c"""
+        load.wait_until(lambda: (lambda r: r[0] == r[1])(self.db.execute(
+            query, (pattern,)).fetchone()), timeout=300)
+        total, _, p50, p99, worst = self.db.execute(query, (pattern,)).fetchone()
+        return {"decided": total, "decision_p50_ms": float(p50 or 0),
+                "decision_p99_ms": float(p99 or 0), "decision_max_ms": float(worst or 0)}
+
+    def end_to_end(self, e2e: dict, http: dict) -> None:
+        print("end to end", flush=True)
+        e2e["fixed"] = [self.arrival_run(rate, self.fixed_seconds, f"r{rate}")
+                        for rate in FIXED_RATES]
+        at_300 = next(row for row in e2e["fixed"] if row["rate"] == 300)
+        e2e["p99_at_300_under_1s"] = at_300["decision_p99_ms"] < 1000 and not at_300["non_202"]
+        # start near what both halves managed alone, then step by 25 % until the verdict flips
+        estimate = min(e2e["drain_per_s"], http["submit_with_workers"]["requests_per_s"])
+        rate = max(50, int(estimate * 0.9 / 25) * 25)
+        trials, passed, failed = [], [], []
+        for trial in range(2 if self.quick else 3):
+            row = self.arrival_run(rate, self.sustain_seconds, f"s{trial}-{rate}")
+            row["sustained_trial"] = True
+            row["kept_up"] = (row["non_202"] == 0 and row["achieved_per_s"] >= 0.97 * rate
+                              and row["backlog_slope_per_s"] < 0.02 * rate
+                              and row["backlog_max"] < rate)
+            trials.append(row)
+            (passed if row["kept_up"] else failed).append(rate)
+            if passed and failed:
+                break
+            step = max(25, round(rate * 0.25 / 25) * 25)
+            rate = rate + step if row["kept_up"] else max(25, rate - step)
+            load.wait_until(lambda: self.pending() == 0, timeout=300)
+        e2e.update(sustained_trials=trials, sustained_per_s=max(passed, default=0),
+                   sustain_seconds=self.sustain_seconds)
+
+    def memory(self) -> dict:
+        return {"web": processes.worker_rss(self.running["web"].pid),
+                "worker": processes.worker_rss(self.running["worker"].pid)}
+
+    def run(self) -> dict:
+        self.create()
+        machine = report.machine(self.database_url, self.redis_url)
+        print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB; "
+              f"load average {machine['load_average_before']}", flush=True)
+        for name in ("web", "worker", "beat"):
+            self.start(name)
+        processes.wait_http(self.base + "/readyz")
+        http, e2e = {}, {}
+        self.reads(http)
+        self.submissions(http, e2e)
+        self.end_to_end(e2e, http)
+        memory = self.memory()
+        celery = len(processes.children(self.running["worker"].pid))
+        machine["load_average_after"] = report.load_average()
+        return {"benchmark": "make bench", "machine": machine,
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "settings": {"quick": self.quick, "web_workers": self.web_workers,
+                             "web_threads": self.web_threads, "celery_concurrency": celery,
+                             "rate_limits": self.limits, "connections": CONNECTIONS,
+                             "requests_per_connection": REQUESTS_PER_CONNECTION,
+                             "wrk_seconds": self.wrk_seconds, "warmup_seconds": self.warmup},
+                "http": http, "end_to_end": e2e, "memory": memory}
+
+
+def serve_defaults() -> tuple[int, int]:
+    """``moderation serve``'s own defaults, so the ceilings get what the Procfile's web gets."""
+    from moderation.cli import serve
+
+    defaults = {param.name: param.default for param in serve.params}
+    workers = defaults["workers"]
+    return (workers() if callable(workers) else workers), defaults["thread_count"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs (about 3 minutes)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 DEFAULT_DATABASE))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    args = parser.parse_args()
+    if "bench" not in args.database_url.rsplit("/", 1)[1]:
+        raise SystemExit("refusing to drop a database whose name does not contain 'bench'")
+    bench = Bench(args)
+    try:
+        results = bench.run()
+    finally:
+        bench.teardown()
+    print("\n" + "\n".join(report.tables(results)))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "latest.md").write_text(report.markdown(results))
+    print(f"\nwrote {RESULTS / 'latest.json'} and {RESULTS / 'latest.md'}; "
+          f"logs in {bench.folder}")
+
+
+if __name__ == "__main__":
+    main()
