@@ -44,6 +44,7 @@ class Config:
         self.MODERATION_AUTH_RATE_LIMIT = env.get("MODERATION_AUTH_RATE_LIMIT", "20/minute")
         self.IP_RETENTION_DAYS = int(env.get("IP_RETENTION_DAYS", 30))
         self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))
+        self.MODELS_DIR = env.get("MODELS_DIR") or None  # None: the shipped models/artifacts
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         # flask-smorest: the OpenAPI document at /openapi.json
         self.API_TITLE = "Comment moderation service"

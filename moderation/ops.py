@@ -7,9 +7,13 @@ from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from models.artifacts import ArtifactError
+
+from .checks.model_scores import scorer
 from .extensions import db
 
 bp = Blueprint("ops", __name__)
+FAILED = {"database": "unreachable", "broker": "unreachable", "models": "not loaded"}
 
 
 @bp.get("/healthz")
@@ -19,11 +23,12 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    checks = {"database": _database_ready(), "broker": _broker_ready()}
+    checks = {"database": _database_ready(), "broker": _broker_ready(),
+              "models": _models_ready()}
     failing = sorted(name for name, ok in checks.items() if not ok)
     if failing:
         body = {"error": "unavailable", "message": "Not ready: " + ", ".join(failing) + ".",
-                "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()}}
+                "checks": {name: "ok" if ok else FAILED[name] for name, ok in checks.items()}}
         return jsonify(body), 503
     return jsonify(status="ready", checks={name: "ok" for name in checks})
 
@@ -47,4 +52,15 @@ def _broker_ready() -> bool:
             connection.ensure_connection(max_retries=1, timeout=2)
         return True
     except (BrokerError, OSError):
+        return False
+
+
+def _models_ready() -> bool:
+    """Loaded once per process (then cached): a missing, altered or incompatible artifact
+    keeps the instance out of rotation instead of failing every comment it would score."""
+    try:
+        scorer()
+        return True
+    except ArtifactError:
+        current_app.logger.exception("models could not be loaded")
         return False

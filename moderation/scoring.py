@@ -33,6 +33,7 @@ def score_comment(comment_id: int) -> Status | None:
     outcome = decide(checks, comment, site)
     comment.spam_score = outcome.scores.get("spam")
     comment.toxicity_score = outcome.scores.get("toxicity")
+    comment.risk = max(outcome.scores.values(), default=0.0)  # the review queue's order
     comment.reasons = outcome.reasons
     comment.model_versions = outcome.model_versions
     change_status(comment, outcome.status, actor=outcome.actor,

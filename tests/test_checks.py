@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from moderation.checks import DEFAULT_CHECKS, CheckResult, decide
+from moderation.checks import CheckResult, decide
 from moderation.checks.links import LinkCount
 from moderation.checks.word_lists import WordLists
 from moderation.orm import Comment, Site
 from moderation.status import Status
+from tests.conftest import RULE_CHECKS
 
 
 def make_site(**policy) -> Site:
@@ -21,7 +22,7 @@ def make_comment(body: str = "A fair point.", **fields) -> Comment:
 
 
 def test_a_civil_comment_is_approved_by_the_pipeline():
-    outcome = decide(DEFAULT_CHECKS, make_comment(), make_site())
+    outcome = decide(RULE_CHECKS, make_comment(), make_site())
     assert (outcome.status, outcome.actor, outcome.reasons) == (Status.APPROVED, "scoring", [])
 
 
@@ -32,7 +33,7 @@ def test_honeypot_is_spam_and_stops_the_pipeline():
         def run(self, comment, site):
             raise AssertionError("checks after a spam verdict must not run")
 
-    checks = (*DEFAULT_CHECKS[:1], Exploding())
+    checks = (*RULE_CHECKS[:1], Exploding())
     outcome = decide(checks, make_comment(honeypot_filled=True), make_site())
     assert (outcome.status, outcome.actor) == (Status.SPAM, "check:honeypot")
 
@@ -66,7 +67,7 @@ def test_more_links_than_the_site_allows_are_held():
 
 
 def test_premoderated_site_holds_everything_clean():
-    outcome = decide(DEFAULT_CHECKS, make_comment(), make_site(premoderate=True))
+    outcome = decide(RULE_CHECKS, make_comment(), make_site(premoderate=True))
     assert (outcome.status, outcome.actor) == (Status.HELD, "check:premoderation")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery.signals import setup_logging, worker_process_init
 
 from moderation import create_app
+from moderation.checks.model_scores import scorer
 from moderation.extensions import db
 
 flask_app = create_app()
@@ -17,7 +18,8 @@ def _keep_json_logging(**_kwargs) -> None:
 
 
 @worker_process_init.connect
-def _dispose_inherited_connections(**_kwargs) -> None:
-    """A forked worker must not reuse the parent's database sockets."""
+def _prepare_worker_process(**_kwargs) -> None:
+    """A forked worker must not reuse the parent's database sockets; it scores from the start."""
     with flask_app.app_context():
         db.engine.dispose(close=False)
+        scorer()  # load the models now, not on the first comment of each process
