@@ -14,6 +14,7 @@ from sqlalchemy import select
 from . import labels, privacy_requests
 from . import moderators as moderator_service
 from . import sites as site_service
+from .checks.model_scores import scorer, thresholds_for
 from .demo import demo
 from .extensions import db
 from .orm import Site
@@ -82,6 +83,24 @@ def configure_webhook(site_id, url):
         click.echo(site.webhook_secret)
     else:
         click.echo(f"webhook for {site_id} turned off")
+
+
+@sites.command("thresholds")
+@click.argument("site_id")
+@click.option("--set", "settings", multiple=True, metavar="MODEL.RULE=VALUE",
+              help="e.g. toxicity.hold=0.7 (repeat); 1 turns a rule off.")
+@click.option("--reset", is_flag=True, help="Back to the shipped models' thresholds.")
+def site_thresholds(site_id, settings, reset):
+    """Set the model thresholds of a site; prints the ones in force, as JSON."""
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise click.ClickException(f"no site {site_id!r}")
+    try:
+        changes = [site_service.parse_threshold(setting) for setting in settings]
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--set") from error
+    site_service.set_thresholds(site, changes, reset=reset)
+    click.echo(json.dumps(thresholds_for(site, scorer().thresholds), sort_keys=True))
 
 
 @sites.command("list")

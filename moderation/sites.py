@@ -97,6 +97,35 @@ def all_allowed_origins() -> frozenset[str]:
     return origins
 
 
+# What a site may tune, per model: the verdict rules of checks/model_scores.py.
+THRESHOLD_RULES = {"spam": ("hold", "auto_spam"), "toxicity": ("hold", "auto_reject")}
+
+
+def parse_threshold(setting: str) -> tuple[str, str, float]:
+    """``toxicity.hold=0.7`` → ``("toxicity", "hold", 0.7)``; ValueError says what is wrong."""
+    name, _, value = setting.partition("=")
+    model, _, rule = name.strip().partition(".")
+    if rule not in THRESHOLD_RULES.get(model, ()):
+        choices = ", ".join(f"{m}.{r}" for m, rules in THRESHOLD_RULES.items() for r in rules)
+        raise ValueError(f"{name!r} is not one of {choices}")
+    try:
+        threshold = float(value)
+    except ValueError:
+        threshold = -1.0
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"{name} must be a number from 0 to 1, not {value!r}")
+    return model, rule, threshold
+
+
+def set_thresholds(site: Site, changes: list[tuple[str, str, float]], *, reset: bool) -> None:
+    thresholds = {} if reset else {model: dict(rules) for model, rules in
+                                   (site.score_thresholds or {}).items()}
+    for model, rule, value in changes:
+        thresholds.setdefault(model, {})[rule] = value
+    site.score_thresholds = thresholds  # a new object: the JSON column sees the change
+    db.session.commit()
+
+
 def create_site(site_id: str, name: str | None, origins: list[str], **policy) -> Site:
     """Raises ValueError for a policy that cannot work (non-http origin, trust after one)."""
     if not SITE_ID.fullmatch(site_id):

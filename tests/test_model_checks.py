@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from models.scoring import TextScore
 from moderation.checks import DEFAULT_CHECKS
-from moderation.checks.model_scores import thresholds_for, verdict
+from moderation.checks.model_scores import scorer, thresholds_for, verdict
 from moderation.extensions import db
 from moderation.orm import Comment, Site
 from moderation.status import Status
@@ -116,3 +118,25 @@ def test_readiness_fails_naming_the_models_when_they_cannot_load(database_url, t
     assert "models" in response.get_json()["message"]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_site_tunes_its_thresholds_from_the_command_line(app, client, site, post_comment):
+    runner = app.test_cli_runner()
+    strict = runner.invoke(args=["sites", "thresholds", site, "--set", "toxicity.hold=0.01",
+                                 "--set", "spam.hold=1"])
+    assert strict.exit_code == 0, strict.output
+    in_force = json.loads(strict.output)
+    assert in_force["toxicity"]["hold"] == 0.01 and in_force["spam"]["hold"] == 1
+    assert post_comment(body=CIVIL[0]).get_json()["status"] == "held"
+
+    reset = runner.invoke(args=["sites", "thresholds", site, "--reset"])
+    with app.app_context():
+        assert json.loads(reset.output) == scorer().thresholds
+
+
+@pytest.mark.parametrize("setting", ["toxicity.auto_spam=0.5", "spam.hold=1.5", "spam.hold=x",
+                                     "hold=0.5"])
+def test_a_threshold_that_cannot_work_is_refused_by_name(app, site, setting):
+    result = app.test_cli_runner().invoke(args=["sites", "thresholds", site, "--set", setting])
+    assert result.exit_code != 0
+    assert "--set" in result.output and setting.partition("=")[0] in result.output
