@@ -76,7 +76,7 @@ def seed_comments() -> int:
                 "body": text, "author_name": name, "author_email": email,
                 "parent_id": posted[parent] if parent is not None else None}
         try:
-            posted.append(submit_comment(data, ip=None, origin=None).comment.public_id)
+            posted.append(submit_comment(data, ip=None, origin=None).public_id)
         except ApiError:
             # A reply to a comment still queued for scoring (a worker is configured): skip it.
             posted.append(None)
