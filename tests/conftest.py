@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -86,7 +87,10 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'moderation.db'}"
@@ -133,6 +137,20 @@ def make_app(database_url: str, tmp_path, monkeypatch, **overrides) -> Flask:
                 db.session.execute(text(f"DELETE FROM {table}"))
         db.session.commit()
     return app
+
+
+@contextmanager
+def module_app(request, tmp_path_factory) -> Iterator[Flask]:
+    """The app of a module-scoped fixture parametrised over ``BACKENDS``: one per backend."""
+    tmp_path = tmp_path_factory.mktemp(request.param)
+    url = (f"sqlite:///{tmp_path / 'moderation.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_database"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        app = make_app(url, tmp_path, monkeypatch)
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -20,9 +20,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from moderation.extensions import db
 from moderation.sites import create_site
-from tests.conftest import comment_payload, make_app, moderator_headers
+from tests.conftest import BACKENDS, comment_payload, moderator_headers, module_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -31,15 +30,10 @@ EXAMPLES = 30
 SETTINGS_PHASES = [Phase.explicit, Phase.generate]  # no shrinking: the first failure is enough
 
 
-@pytest.fixture(scope="module",
-                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def fuzzed(request, tmp_path_factory):
     """One app per backend: a site, an approved and a held comment, an admin's token."""
-    tmp_path = tmp_path_factory.mktemp(request.param)
-    url = (f"sqlite:///{tmp_path / 'moderation.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_database"))
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        app = make_app(url, tmp_path, monkeypatch)
+    with module_app(request, tmp_path_factory) as app:
         with app.app_context():
             create_site(SITE, "Daily News", ["https://news.example"], flood_interval_seconds=0,
                         held_words=["lawsuit"])
@@ -48,9 +42,6 @@ def fuzzed(request, tmp_path_factory):
                for body in ("A clean remark.", "A lawsuit is coming.", "Another clean one.")]
         headers = moderator_headers(app, "fuzzer", role="admin")
         yield app, ids, headers
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def operations(app) -> list:

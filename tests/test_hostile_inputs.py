@@ -10,10 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from moderation.extensions import db
 from moderation.sites import create_site
 from moderation.threads import find_thread
-from tests.conftest import comment_payload, make_app
+from tests.conftest import BACKENDS, comment_payload, module_app
 
 STRING_FIELDS = ["site", "thread", "body", "author_name", "author_email", "author_url",
                  "parent_id", "thread_title", "thread_url", "nickname"]
@@ -22,20 +21,12 @@ WRONG_TYPES = [42, True, ["x"], {"x": "y"}]
 JSON = "application/json"
 
 
-@pytest.fixture(scope="module",
-                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def hostile_app(request, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp(request.param)
-    url = (f"sqlite:///{tmp_path / 'moderation.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_database"))
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        app = make_app(url, tmp_path, monkeypatch)
+    with module_app(request, tmp_path_factory) as app:
         with app.app_context():
             create_site("news", "Daily News", ["https://news.example"], flood_interval_seconds=0)
         yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture
