@@ -32,9 +32,9 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-# Keep bench/ (whose queue.py shadows the standard library's) off the path; the repository on.
+# Run as a script: the repository root on the path, for ``bench.harness``.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [str(HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
+sys.path.insert(0, str(HERE.parent))
 
 import psycopg  # noqa: E402
 import redis  # noqa: E402

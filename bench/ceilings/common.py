@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-# Run as a script: the repository root on the path, bench/ (its queue.py) off it.
+# Run as a script: the repository root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from moderation.serving import gunicorn_options, run_wsgi

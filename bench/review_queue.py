@@ -1,11 +1,11 @@
 """Benchmark GET /api/v1/moderation/queue on PostgreSQL with a realistic 100,000-comment site mix.
 
-    python bench/queue.py [--comments 100000] [--requests 500] [--explain] [--keep]
+    python bench/review_queue.py [--comments 100000] [--requests 500] [--explain] [--keep]
 
 Creates its own database (``moderation_bench_queue`` next to BENCH_POSTGRES_URL's),
 migrates it, bulk-inserts the comments, ANALYZEs, then times the queue through
 the full Flask stack (``app.test_client()``: routing, token check, schema, JSON).
-Prints median/p95/p99 per scenario and overall and writes bench/results/queue.json.
+Prints median/p95/p99 per scenario and overall and writes bench/results/review_queue.json.
 The target is p99 < 50 ms; it is reported, not asserted.
 """
 
@@ -21,32 +21,27 @@ import platform
 import random
 import secrets
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# This file shares its name with the stdlib's ``queue`` (which psycopg and amqp import):
-# keep bench/ off the import path, and put the project on it.
+import psycopg
+from flask_migrate import upgrade
+from sqlalchemy import event, insert, text
+
+from moderation import create_app
+from moderation.extensions import db
+from moderation.moderators import create_moderator
+from moderation.orm import Comment, Thread
+from moderation.privacy import privacy, token_digest
+from moderation.sites import create_site
+from moderation.status import Status
+
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [str(HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
-
-import psycopg  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert, text  # noqa: E402
-
-from moderation import create_app  # noqa: E402
-from moderation.extensions import db  # noqa: E402
-from moderation.moderators import create_moderator  # noqa: E402
-from moderation.orm import Comment, Thread  # noqa: E402
-from moderation.privacy import privacy, token_digest  # noqa: E402
-from moderation.sites import create_site  # noqa: E402
-from moderation.status import Status  # noqa: E402
-
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DATABASE = "moderation_bench_queue"
-RESULTS = HERE / "results" / "queue.json"
+RESULTS = HERE / "results" / "review_queue.json"
 SITES = ("daily", "gazette")
 THREADS_PER_SITE = 1000
 AUTHORS = 20_000
