@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .comments import find_by_public_id
 from .errors import NotFound
@@ -30,6 +31,7 @@ def queue_page(site_id: str, *, status: Status, order: str, limit: int, cursor: 
     query = (
         select(Comment, Thread)
         .join(Thread, Thread.id == Comment.thread_id)
+        .options(joinedload(Comment.parent).load_only(Comment.public_id))  # replies: no N+1
         .where(Comment.site_id == site_id, Comment.status == status)
         .order_by(*(column.desc() if descending else column for column in columns))
         .limit(limit + 1)

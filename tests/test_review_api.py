@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from moderation.extensions import db
 from moderation.moderators import create_moderator, revoke_moderator
@@ -194,6 +194,34 @@ def test_queue_items_carry_scores_reasons_masked_email_thread_and_history(client
     assert item["reasons"] == [{"check": "premoderation", "detail": "site pre-moderates"}]
     assert item["author_history"] == {"approved": 0, "held": 1, "rejected": 0, "spam": 0}
     assert {"spam_score", "toxicity_score", "risk", "model_versions"} <= set(item)
+
+
+def test_replies_in_the_queue_name_their_parent_without_a_query_each(app, client, auth, held):
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    def queue_with_replies(count: int) -> tuple[list[str], list[str | None]]:
+        parents = [held(body=f"Parent {n}.") for n in range(count)]
+        for parent in parents:
+            assert decide(client, auth, parent, "approve").status_code == 200
+            held(parent_id=parent, body=f"Reply to {parent}.")
+        statements.clear()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                response = client.get(f"{API}/queue?site=news", headers=auth)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+        return parents, [c["parent_id"] for c in response.get_json()["comments"]]
+
+    parents, shown = queue_with_replies(1)
+    queries_for_one = len(statements)
+    more_parents, more_shown = queue_with_replies(3)
+    assert shown == parents
+    assert sorted(more_shown) == sorted(parents + more_parents)
+    assert len(statements) == queries_for_one
 
 
 def test_queue_shows_held_by_default_and_other_statuses_on_request(client, auth, held):
