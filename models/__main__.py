@@ -1,4 +1,4 @@
-"""``python -m models train|evaluate|score``: the command line of the models package."""
+"""``python -m models train|evaluate|score|retrain``: the command line of the models package."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import artifacts, datasets, evaluation, training
+from . import artifacts, datasets, evaluation, retraining, training
 from .artifacts import ArtifactError
 from .datasets import DatasetError
+from .retraining import LabelError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.command(args)
-    except (ArtifactError, DatasetError) as error:
+    except (ArtifactError, DatasetError, LabelError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -60,6 +61,23 @@ def score(args: argparse.Namespace) -> int:
     return 0
 
 
+def retrain(args: argparse.Namespace) -> int:
+    """Retrain on the corpora plus moderator labels; promote only if no held-out split regresses."""
+    data_dir = datasets.resolve_data_dir(args.data)
+    directory = Path(args.artifacts) if args.artifacts else artifacts.ARTIFACTS_DIR
+    return retraining.run(Path(args.labels), data_dir, directory,
+                          out_dir=Path(args.out) if args.out else None,
+                          tasks=args.task or artifacts.TASKS, weight=args.label_weight,
+                          tolerance=args.tolerance, dry_run=args.dry_run)
+
+
+def _non_negative(value: str) -> float:
+    number = float(value)
+    if not number >= 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, not {value}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m models", description=__doc__)
     commands = parser.add_subparsers(required=True)
@@ -76,6 +94,22 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--artifacts", help="artifacts folder (default: the shipped ones)")
     sub.add_argument("--task", action="append", choices=artifacts.TASKS)
     sub.set_defaults(command=evaluate)
+
+    sub = commands.add_parser("retrain", help=retrain.__doc__)
+    sub.add_argument("--labels", required=True,
+                     help="JSON lines written by `moderation labels` (one decided comment each)")
+    sub.add_argument("--data", help=data_help)
+    sub.add_argument("--artifacts", help="folder of the models in use (default: the shipped ones)")
+    sub.add_argument("--out", help="where to promote the new models (default: --artifacts)")
+    sub.add_argument("--task", action="append", choices=artifacts.TASKS)
+    sub.add_argument("--label-weight", type=_non_negative, default=retraining.LABEL_WEIGHT,
+                     help="weight of one moderator label, in rows of the main corpus "
+                          "(default: %(default)s)")
+    sub.add_argument("--tolerance", type=_non_negative, default=retraining.TOLERANCE,
+                     help="ROC-AUC a held-out corpus split may lose (default: %(default)s)")
+    sub.add_argument("--dry-run", action="store_true",
+                     help="compare old and new, write nothing (exit 1 if it would be refused)")
+    sub.set_defaults(command=retrain)
 
     sub = commands.add_parser("score", help=score.__doc__)
     sub.add_argument("--task", required=True, choices=artifacts.TASKS)
