@@ -33,6 +33,7 @@ DAVIDSON_FILE = "davidson-hate-offensive/labeled_data.csv"
 DAVIDSON_CLASSES = ("hate", "offensive", "neither")
 TWEETEVAL_TASKS = ("offensive", "hate")
 DAVIDSON_TEST_FRACTION = 0.2
+CIVIL_REFERENCE = "civil-reference"  # the held-out split of clean text from the other task
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ANCHOR = re.compile(r"""<a\s[^>]*?href=["']?([^"'\s>]+)[^>]*>""", re.IGNORECASE)

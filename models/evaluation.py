@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 
+from .datasets import CIVIL_REFERENCE
 from .features import baseline_pipeline
 from .normalise import normalise
 
@@ -28,6 +29,7 @@ SPAM_AUTO_PRECISION = 0.98
 SPAM_HOLD_RECALL = 0.95
 TOXICITY_HOLD_RECALL = 0.90
 TOXICITY_REJECT_PRECISION = 0.95
+CIVIL_HOLD_SHARE = 0.05  # at most this share of the civil reference may be held
 MIN_FLAGGED = 20  # a precision measured on fewer flagged texts is noise
 PROFANITY_CHECK = "alt-profanity-check"
 BASELINE = "word tf-idf + logreg"
@@ -72,6 +74,8 @@ def choose_thresholds(task: str, predictions: Sequence[Prediction]) -> dict[str,
     every split. Spam uses the leave-one-video-out splits: auto-spam at the lowest
     score with >= 98 % precision, hold at >= 95 % recall. Toxicity uses the
     TweetEval val splits: hold at >= 90 % recall, auto-reject at >= 95 % precision.
+    Then the hold rises until it holds at most 5 % of the civil reference: on a
+    news site most comments are civil, and a queue of false holds is not moderated.
     """
     prefix, act, act_precision, hold_recall = (
         ("youtube", "auto_spam", SPAM_AUTO_PRECISION, SPAM_HOLD_RECALL) if task == "spam" else
@@ -80,7 +84,19 @@ def choose_thresholds(task: str, predictions: Sequence[Prediction]) -> dict[str,
               if split.name.startswith(prefix)]
     auto = max(precision_threshold(labels, scores, act_precision) for labels, scores in chosen)
     hold = min(recall_threshold(labels, scores, hold_recall) for labels, scores in chosen)
+    for split, scores in predictions:
+        if split.name == CIVIL_REFERENCE:
+            hold = max(hold, share_threshold(scores, CIVIL_HOLD_SHARE))
     return {"hold": min(hold, auto), act: auto}
+
+
+def share_threshold(scores: np.ndarray, share: float) -> float:
+    """The lowest score (to 4 places) at or above which at most ``share`` of ``scores`` lie."""
+    ranked = np.sort(scores)[::-1]
+    allowed = int(np.floor(share * len(ranked)))
+    if allowed >= len(ranked):
+        return 0.0
+    return float(np.floor(ranked[allowed] * 10_000) / 10_000 + 0.0001)
 
 
 def precision_threshold(labels: np.ndarray, scores: np.ndarray, target: float) -> float:
@@ -121,6 +137,7 @@ def metrics(labels: np.ndarray, scores: np.ndarray,
         hits = int((flagged & (labels == 1)).sum())
         row[f"precision@{name}"] = round(hits / flagged.sum(), 4) if flagged.any() else None
         row[f"recall@{name}"] = round(hits / labels.sum(), 4) if labels.any() else None
+        row[f"flagged@{name}"] = round(float(flagged.mean()), 4) if len(flagged) else None
     return row
 
 
@@ -154,7 +171,8 @@ def evaluate(task: str, splits: Sequence[HeldOut], shipped: Sequence[Prediction]
 def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """A fixed-width table (also valid Markdown) of metric rows."""
     keys = ["task", "split", "model", "n", "positive", "roc_auc", "average_precision"]
-    keys += sorted({k for row in rows for k in row if k.startswith(("precision@", "recall@"))})
+    keys += sorted({k for row in rows for k in row
+                    if k.startswith(("precision@", "recall@", "flagged@"))})
     if any("note" in row for row in rows):
         keys.append("note")
     cells = [[_cell(row.get(key)) for key in keys] for row in rows]

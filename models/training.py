@@ -60,8 +60,20 @@ class HeldOut:
     train: TrainingSet
 
 
+def civil_reference(corpora: Sequence[Corpus]) -> Corpus:
+    """The clean rows of another task's corpora: ordinary text this model never trained on.
+
+    Held-out corpora are the other domain's own mix of positives; a news site's
+    comments are mostly civil, and how many of those a threshold would hold is
+    what decides whether moderators can keep up. See ``evaluation.choose_thresholds``.
+    """
+    clean = datasets.concat(datasets.CIVIL_REFERENCE, corpora)
+    return clean.subset(datasets.CIVIL_REFERENCE, np.flatnonzero(clean.labels == 0))
+
+
 def spam_held_out(data_dir: Path) -> list[HeldOut]:
-    """Leave-one-video-out over the YouTube files, then the SMS test split (second domain)."""
+    """Leave-one-video-out over the YouTube files, the SMS test split (second domain), and
+    the civil reference: non-offensive, non-hateful tweets of the TweetEval val splits."""
     videos = datasets.load_youtube(data_dir)
     sms_train, sms_test = datasets.sms_split(datasets.load_sms(data_dir))
     splits = []
@@ -71,11 +83,15 @@ def spam_held_out(data_dir: Path) -> list[HeldOut]:
         splits.append(HeldOut(video.name, video, train))
     full = TrainingSet("spam", (*((v, 1.0) for v in videos), (sms_train, SMS_WEIGHT)))
     splits.append(HeldOut("sms-test", sms_test, full))
+    civil = civil_reference([datasets.load_tweeteval(data_dir, task, "val")
+                             for task in datasets.TWEETEVAL_TASKS])
+    splits.append(HeldOut(civil.name, civil, full))
     return splits
 
 
 def toxicity_held_out(data_dir: Path) -> list[HeldOut]:
-    """The TweetEval val splits and the fixed 20 % Davidson test split, one training set."""
+    """The TweetEval val splits, the fixed 20 % Davidson test split and the civil reference
+    (the YouTube and SMS messages that are not spam), one training set."""
     davidson_train, davidson_test = datasets.davidson_split(datasets.load_davidson(data_dir))
     train_parts = (datasets.load_tweeteval(data_dir, "offensive", "train"),
                    datasets.load_tweeteval(data_dir, "hate", "train"), davidson_train)
@@ -83,7 +99,8 @@ def toxicity_held_out(data_dir: Path) -> list[HeldOut]:
                        tuple((c, TOXICITY_WEIGHTS[c.name]) for c in train_parts))
     tests = (datasets.load_tweeteval(data_dir, "offensive", "val"),
              datasets.load_tweeteval(data_dir, "hate", "val"), davidson_test)
-    return [HeldOut(test.name, test, full) for test in tests]
+    civil = civil_reference([*datasets.load_youtube(data_dir), datasets.load_sms(data_dir)])
+    return [HeldOut(test.name, test, full) for test in (*tests, civil)]
 
 
 HELD_OUT = {"spam": spam_held_out, "toxicity": toxicity_held_out}
