@@ -6,18 +6,23 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from .fields import Identifier
+from .fields import Identifier, Text
 from .moderating import DECISIONS
 from .review import ORDERS
 from .status import Status
+
+
+def _reason() -> Text:
+    """A moderator's free-text reason, kept in the audit log: controls stripped, optional."""
+    return Text(min_length=0, max_length=1000, multiline=True, allow_none=True)
 
 
 class QueueQuery(Schema):
     site = Identifier(required=True, validate=validate.Length(min=1, max=64))
     status = fields.Enum(Status, by_value=True, load_default=Status.HELD)
     order = fields.String(load_default="risk", validate=validate.OneOf(list(ORDERS)))
-    thread = fields.String(validate=validate.Length(max=512))
-    reason = fields.String(validate=validate.Length(max=120), metadata={
+    thread = Identifier(validate=validate.Length(max=512))
+    reason = Identifier(validate=validate.Length(max=120), metadata={
         "description": "What decided the status, by prefix: check:links, check:word_lists, "
                        "model:toxicity, …"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -26,7 +31,7 @@ class QueueQuery(Schema):
 
 class DecisionRequest(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(list(DECISIONS)))
-    reason = fields.String(validate=validate.Length(max=1000), allow_none=True)
+    reason = _reason()
 
 
 class BulkItem(DecisionRequest):
@@ -39,13 +44,13 @@ class BulkRequest(Schema):
 
 
 class BanRequest(Schema):
-    reason = fields.String(validate=validate.Length(max=1000), allow_none=True)
+    reason = _reason()
 
 
 class AuditQuery(Schema):
     site = Identifier(required=True, validate=validate.Length(min=1, max=64))
-    moderator = fields.String(validate=validate.Length(max=80))
-    comment = fields.String(validate=validate.Length(max=32))
+    moderator = Identifier(validate=validate.Length(max=80))
+    comment = Identifier(validate=validate.Length(max=32))
     since = fields.AwareDateTime(default_timezone=UTC)
     until = fields.AwareDateTime(default_timezone=UTC)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))

@@ -279,11 +279,27 @@ def test_a_bad_cursor_is_a_422_naming_cursor(client, auth, site, cursor):
 @pytest.mark.parametrize("query, field", [
     ("site=news&limit=0", "limit"), ("site=news&limit=201", "limit"),
     ("site=news&limit=x", "limit"), ("site=news&order=random", "order"),
-    ("site=news&status=archived", "status"), ("", "site"), ("site=nowhere", "site")])
+    ("site=news&status=archived", "status"), ("", "site"), ("site=nowhere", "site"),
+    ("site=news&thread=a%00b", "thread"), ("site=news&reason=check%00", "reason")])
 def test_bad_queue_queries_are_422_naming_the_field(client, auth, site, query, field):
     response = client.get(f"{API}/queue?{query}", headers=auth)
     assert response.status_code == 422
     assert list(response.get_json()["fields"]) == [field]
+
+
+@pytest.mark.parametrize("field", ["moderator", "comment"])
+def test_audit_filters_with_control_characters_are_422_not_a_database_error(client, auth, site,
+                                                                             field):
+    response = client.get(f"{API}/audit?site=news&{field}=a%00b", headers=auth)
+    assert response.status_code == 422
+    assert list(response.get_json()["fields"]) == [field]
+
+
+def test_a_reason_keeps_its_text_and_loses_control_characters(app, client, auth, held):
+    comment_id = held()
+    response = decide(client, auth, comment_id, "reject", "Off\x00 topic.\x07")
+    assert response.status_code == 200
+    assert response.get_json()["history"][-1]["reason"] == "Off topic."
 
 
 def test_queue_limit_bounds_are_inclusive(client, auth, ranked):
