@@ -8,6 +8,7 @@ estimators are not guaranteed to behave the same across versions).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import platform
@@ -74,7 +75,7 @@ def save(pipeline: Pipeline, task: str, directory: Path, metadata: Mapping[str, 
     directory.mkdir(parents=True, exist_ok=True)
     created = created or datetime.now(UTC)
     path = model_path(directory, task)
-    sio.dump(pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    sio.dump(_with_term_arrays(pipeline), path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     full = {
         "task": task,
         "version": f"{task}-{created:%Y.%m.%d}",
@@ -120,7 +121,30 @@ def _load_trusted(path: Path) -> Pipeline:
     pipeline = sio.load(path, trusted=sorted(untrusted))
     if not isinstance(pipeline, Pipeline):
         raise ArtifactError(f"{path} does not hold a scikit-learn Pipeline")
+    for vectorizer in _vectorizers(pipeline):
+        if isinstance(vectorizer.vocabulary_, np.ndarray):
+            vectorizer.vocabulary_ = {term: i for i, term in
+                                      enumerate(vectorizer.vocabulary_.tolist())}
     return pipeline
+
+
+def _with_term_arrays(pipeline: Pipeline) -> Pipeline:
+    """A copy whose vocabularies are arrays of terms in index order.
+
+    skops stores a dict as one node per entry, which takes seconds per 100,000
+    terms to audit and load (every worker process pays it at start); an array of
+    strings is one ``.npy`` entry, loaded without pickle. ``_load_trusted`` turns
+    it back into the ``{term: index}`` scikit-learn expects.
+    """
+    portable = copy.deepcopy(pipeline)
+    for vectorizer in _vectorizers(portable):
+        vocabulary = vectorizer.vocabulary_
+        vectorizer.vocabulary_ = np.array(sorted(vocabulary, key=vocabulary.__getitem__))
+    return portable
+
+
+def _vectorizers(pipeline: Pipeline) -> list:
+    return [vectorizer for _, vectorizer in pipeline.named_steps["features"].transformer_list]
 
 
 def sha256(path: Path) -> str:

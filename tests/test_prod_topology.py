@@ -100,7 +100,7 @@ def post(base: str, body: str, email: str) -> dict:
 def test_a_comment_goes_through_and_readiness_and_metrics_tell_the_truth(topology):
     base, log_path = topology
     status, ready = http("GET", f"{base}/readyz")
-    assert (status, ready["checks"]) == (200, {"database": "ok", "broker": "ok"})
+    assert (status, ready["checks"]) == (200, {"database": "ok", "broker": "ok", "models": "ok"})
     before = metrics(base)
     clean = post(base, "A measured view on the new budget.", "prod-clean@example.org")
     held = post(base, "I expect a lawsuit over this.", "prod-held@example.org")
