@@ -52,6 +52,13 @@ WEB_PORT, CEILING_PORT = 18431, 18432
 CONNECTIONS = 32
 REQUESTS_PER_CONNECTION = 20  # then wrk's connection is closed: see bench/wrk/report.lua
 FIXED_RATES = (50, 150, 300)
+CIVIL_COMMENTS = (
+    "A measured view on the new budget: the figures add up, and the *timetable* looks sensible.",
+    "I read the whole report. The library funding is the part worth arguing about, not the roads.",
+    "Thanks for explaining the consultation; I had no idea the deadline was this close.",
+    "The council should publish the full spreadsheet so readers can check the sums themselves.",
+    "My street waited two years for the repairs, so I welcome any plan that sets a date.",
+)
 
 
 class Bench:
@@ -155,11 +162,12 @@ class Bench:
     # --- phases --------------------------------------------------------------------------
 
     def seed_read_thread(self) -> str:
+        """50 civil comments (distinct authors, so repeated texts are not duplicates) that the
+        whole pipeline, models included, publishes."""
         for n in range(50):
             body = json.dumps({"site": SITE, "thread": READ_THREAD, "author_name": f"Reader {n}",
                                "author_email": f"seed-{n}@bench.example",
-                               "body": f"Seed comment {n}: a measured view on the new budget, "
-                                       "with *emphasis* and a second sentence."}).encode()
+                               "body": CIVIL_COMMENTS[n % len(CIVIL_COMMENTS)]}).encode()
             request = urllib.request.Request(self.base + "/api/v1/comments", data=body,
                                              headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=10) as response:

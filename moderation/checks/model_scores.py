@@ -59,4 +59,4 @@ class ModelScores:
         return CheckResult(status, reasons, scores={"spam": score.spam,
                                                     "toxicity": score.toxicity},
                            model_versions=versions,
-                           actor=f"model:{decisive}-{versions[decisive]}" if decisive else None)
+                           actor=f"model:{versions[decisive]}" if decisive else None)
