@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from . import webhooks
 from .after_commit import call_after_commit
@@ -14,10 +14,15 @@ from .status import FINAL_DECISIONS, Status, can_transition
 
 
 def change_status(comment: Comment, target: Status, *, actor: str, reason: str | None = None,
-                  details: dict | None = None) -> StatusChange:
+                  details: dict | None = None,
+                  republished: dict[int, int] | None = None) -> StatusChange:
     """Move ``comment`` to ``target`` and append the change to the log (caller commits).
 
-    Raises ``Conflict`` for a transition the table does not allow.
+    Raises ``Conflict`` for a transition the table does not allow. A batch passes
+    ``republished``: each thread's change to its approved count is added up there, for
+    ``republish_threads`` to apply once per thread, in thread order (one statement per
+    comment would cost a round trip each, and two batches updating the same threads in
+    different orders could deadlock).
     """
     current = comment.status
     if not can_transition(current, target):
@@ -29,7 +34,11 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
                           to_status=target.value, actor=actor, reason=reason,
                           details=details or {})
     db.session.add(change)
-    _republish(comment.thread_id, current, target)
+    delta = (target == Status.APPROVED) - (current == Status.APPROVED)
+    if delta and republished is not None:
+        republished[comment.thread_id] = republished.get(comment.thread_id, 0) + delta
+    elif delta:
+        republish(comment.thread_id, delta)
     call_after_commit(db.session, record_decision, target, actor)
     webhooks.record_event(comment, target)
     return change
@@ -41,13 +50,6 @@ def record_submission(comment: Comment) -> None:
                                 to_status=comment.status.value, actor="submission"))
 
 
-def _republish(thread_id: int, before: Status, after: Status) -> None:
-    """Keep the thread's count and list version (its ETag) in step with what is published."""
-    delta = (after == Status.APPROVED) - (before == Status.APPROVED)
-    if delta:
-        republish(thread_id, delta)
-
-
 def republish(thread_id: int, approved_delta: int = 0) -> None:
     """New list version (and ETag) for a thread whose published comments changed."""
     db.session.execute(
@@ -56,3 +58,19 @@ def republish(thread_id: int, approved_delta: int = 0) -> None:
         .values(approved_count=Thread.approved_count + approved_delta,
                 published_version=Thread.published_version + 1)
     )
+
+
+_threads = Thread.__table__
+_REPUBLISH = (
+    update(_threads)
+    .where(_threads.c.id == bindparam("thread"))
+    .values(approved_count=_threads.c.approved_count + bindparam("delta"),
+            published_version=_threads.c.published_version + 1)
+)
+
+
+def republish_threads(deltas: dict[int, int]) -> None:
+    """``republish`` for many threads in one executemany, in ascending thread id."""
+    if deltas:
+        db.session.execute(_REPUBLISH, [{"thread": thread_id, "delta": delta}
+                                        for thread_id, delta in sorted(deltas.items())])

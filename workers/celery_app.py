@@ -9,9 +9,40 @@ from __future__ import annotations
 import os
 
 from celery import Celery, Task
+from celery_batches import Batches
 from flask import Flask
 
 from moderation.logs import request_id
+
+# Scoring takes its messages in batches (``workers.tasks.score_comment``); with late acks a
+# buffered message counts against the prefetch limit, so each pool process may hold this
+# many batches' worth: one being scored, one filling.
+SCORING_BATCH = 100
+PREFETCH_PER_PROCESS = 2 * SCORING_BATCH
+
+
+class FlaskBatches(Batches):
+    """A ``Batches`` task run inside its Flask app's context, like the app's other tasks.
+
+    Ack semantics (celery-batches 0.11, read from its source): with ``acks_late`` the
+    batch's messages are acknowledged when the batch function returns, whether it
+    returned or raised (``apply_batches_task`` logs and swallows exceptions), and never
+    if the pool process dies (no error callback): those stay unacknowledged until the
+    broker's visibility timeout, and the comments stay pending for the sweeper. Messages
+    still in the buffer at a warm shutdown are unacknowledged too, so Redis restores them.
+    So the task must not rely on retries; it retries inside the batch and otherwise
+    leaves the comments pending.
+    """
+
+    abstract = True
+
+    def __call__(self, *args, **kwargs):
+        token = request_id.set(_request_id_of(self.request))
+        try:
+            with self.app.flask_app.app_context():
+                return self.run(*args, **kwargs)
+        finally:
+            request_id.reset(token)
 
 
 def _request_id_of(task_request) -> str | None:
@@ -37,7 +68,7 @@ def celery_init_app(app: Flask) -> Celery:
         task_ignore_result=True,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=4,
+        worker_prefetch_multiplier=PREFETCH_PER_PROCESS,
         # A submission must not hang on a dead broker: fail fast, the sweeper catches up.
         task_publish_retry=False,
         broker_connection_timeout=2,
@@ -58,6 +89,7 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
     )
+    celery.flask_app = app  # for FlaskBatches, which shared_task builds outside this function
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -2,25 +2,66 @@
 
 from __future__ import annotations
 
+import logging
 import random
+import time
 
 from celery import shared_task
+from celery_batches import SimpleRequest
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
 from moderation import privacy_requests, scoring, sweeping, webhooks
+from moderation.logs import request_id
+
+from .celery_app import SCORING_BATCH, FlaskBatches
+
+log = logging.getLogger(__name__)
+
+# Waits between attempts at a batch the database refused (outage, deadlock): about 30 s
+# in all, then the comments stay pending and the sweeper re-enqueues them.
+SCORING_RETRY_DELAYS = (0.25, 0.5, 1, 2, 4, 8, 15)
 
 
-@shared_task(
-    autoretry_for=(DBAPIError,),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=10,
-)
-def score_comment(comment_id: int) -> str | None:
-    """Idempotent: a comment that is no longer pending is left alone."""
-    status = scoring.score_comment(comment_id)
-    return status.value if status else None
+@shared_task(base=FlaskBatches, flush_every=SCORING_BATCH, flush_interval=0.05)
+def score_comment(requests: list[SimpleRequest]) -> int:
+    """Score the comments of up to ``SCORING_BATCH`` messages, one ``score_comment(id)`` each.
+
+    The message still names one comment (callers, the sweeper and the broker see no
+    batches); the worker buffers them for at most 50 ms and decides them together.
+    Idempotent: a comment that is no longer pending is left alone. Returns how many
+    were decided.
+    """
+    comments = _comments_of(requests)
+    eager = any((request.delivery_info or {}).get("is_eager") for request in requests)
+    attempts = iter(SCORING_RETRY_DELAYS)
+    while True:
+        try:
+            return len(scoring.score_comments(comments, comments))
+        except DBAPIError as error:
+            delay = next(attempts, None)
+            if eager or delay is None:
+                raise  # in-process: the request must not wait; the sweeper catches up
+            log.warning("scoring a batch of %d failed (%s); retrying in %g s",
+                        len(comments), type(error).__name__, delay)
+            time.sleep(delay * random.uniform(0.8, 1.2))
+
+
+def _comments_of(requests: list[SimpleRequest]) -> dict[int, str | None]:
+    """Each comment id of the batch, with the id of the request that submitted it.
+
+    A malformed message is skipped (and acknowledged with the batch) rather than
+    failing the others; a comment named twice (the sweeper's copy) is scored once.
+    """
+    comments: dict[int, str | None] = {}
+    for request in requests:
+        if len(request.args) != 1 or not isinstance(request.args[0], int):
+            log.error("score_comment message %s is malformed; skipped", request.id)
+            continue
+        given = (request.request_dict or {}).get("request_id") or request_id.get()
+        if comments.get(request.args[0]) is None:
+            comments[request.args[0]] = given
+    return comments
 
 
 @shared_task

@@ -1,8 +1,16 @@
-"""What a check is, and how their verdicts combine into one decision."""
+"""What a check is, and how their verdicts combine into one decision.
+
+A check decides one comment at a time (``run``). Scoring works in batches, so a
+check whose per-comment work is cheaper in bulk (a model, a database lookup)
+may also have ``prepare(comments, sites)``: called once per batch before any
+``run``, it returns the check to run on that batch's comments, holding what it
+computed up front. It returns a new object rather than storing the batch on
+itself, because the check instances are shared by every thread of a process.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,6 +34,16 @@ class Check(Protocol):
     name: str
 
     def run(self, comment: Comment, site: Site) -> CheckResult: ...
+
+
+def prepare(checks: Iterable[Check], comments: Sequence[Comment],
+            sites: Mapping[str, Site]) -> list[Check]:
+    """The checks for one batch: each one's ``prepare`` result if it has one, else itself."""
+    prepared = []
+    for check in checks:
+        hook = getattr(check, "prepare", None)
+        prepared.append(hook(comments, sites) if hook is not None and comments else check)
+    return prepared
 
 
 @dataclass

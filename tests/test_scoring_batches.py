@@ -1,0 +1,266 @@
+"""Scoring in batches: each pending comment of a batch is decided once, in one transaction.
+
+The batch is what the worker's ``score_comment`` task hands to ``score_comments``;
+these tests call it directly on comments left pending (the broker is unreachable).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+from celery_batches import SimpleRequest
+from prometheus_client import REGISTRY
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from models.scoring import TextScore
+from moderation import scoring
+from moderation.checks import DEFAULT_CHECKS, prepare
+from moderation.checks.banned import BannedAuthor
+from moderation.checks.model_scores import ModelScores
+from moderation.extensions import db
+from moderation.logs import request_id
+from moderation.orm import Ban, Comment, Site, StatusChange, Thread
+from moderation.status import Status
+from tests.conftest import RULE_CHECKS, comment_payload
+from tests.integration_fixtures import closed_port
+
+
+@pytest.fixture
+def pending(app, client, site):
+    """Post comments that stay pending (no broker answers) and return their database ids."""
+    app.config["CELERY_BROKER_URL"] = f"redis://127.0.0.1:{closed_port()}/0"
+    app.extensions["celery"].conf.task_always_eager = False
+
+    def post(**overrides) -> int:
+        response = client.post("/api/v1/comments", json=comment_payload(**overrides))
+        assert response.get_json()["status"] == "pending", response.get_json()
+        with app.app_context():
+            return db.session.scalar(select(Comment.id).where(
+                Comment.public_id == response.get_json()["id"]))
+
+    return post
+
+
+def decisions(comment_ids) -> dict[int, list[tuple[str, str]]]:
+    """Each comment's changes out of pending: (new status, actor)."""
+    found: dict[int, list] = {comment_id: [] for comment_id in comment_ids}
+    for comment_id, status, actor in db.session.execute(
+            select(StatusChange.comment_id, StatusChange.to_status, StatusChange.actor)
+            .where(StatusChange.comment_id.in_(found), StatusChange.from_status == "pending")):
+        found[comment_id].append((status, actor))
+    return found
+
+
+def statuses(comment_ids) -> dict[int, Status]:
+    return dict(db.session.execute(
+        select(Comment.id, Comment.status).where(Comment.id.in_(comment_ids))).all())
+
+
+def test_a_mixed_batch_decides_each_pending_comment_once(app, pending, site):
+    clean = pending(body="A clean remark on the budget.")
+    bot = pending(body="A bot's remark.", nickname="filled")
+    links = pending(body="http://a.example http://b.example http://c.example")
+    banned = pending(body="From a banned author.", author_email="banned@example.com")
+    decided_before = pending(body="Already decided elsewhere.")
+    with app.app_context():
+        digest = db.session.scalar(select(Comment.email_digest).where(Comment.id == banned))
+        db.session.add(Ban(site_id=site, email_digest=digest, moderator="maria"))
+        db.session.commit()
+        assert scoring.score_comment(decided_before) == Status.APPROVED
+        batch = [clean, bot, links, banned, decided_before, clean, 987654]
+
+        assert scoring.score_comments(batch) == {
+            clean: Status.APPROVED, bot: Status.SPAM, links: Status.HELD,
+            banned: Status.REJECTED}
+        made = decisions([clean, bot, links, banned, decided_before])
+        assert made == {clean: [("approved", "scoring")], bot: [("spam", "check:honeypot")],
+                        links: [("held", "check:links")],
+                        banned: [("rejected", "check:banned_author")],
+                        decided_before: [("approved", "scoring")]}
+        assert scoring.score_comments(batch) == {}  # a re-run is a no-op
+        assert decisions(made) == made
+
+
+def test_approvals_in_a_batch_republish_each_thread_once(app, pending):
+    ids = [pending(thread=f"t{n % 2}", body=f"Remark {n}.") for n in range(5)]
+    with app.app_context():
+        before = dict(db.session.execute(select(Thread.key, Thread.published_version)).all())
+        assert set(scoring.score_comments(ids).values()) == {Status.APPROVED}
+        after = {key: (count, version) for key, count, version in db.session.execute(
+            select(Thread.key, Thread.approved_count, Thread.published_version))}
+    assert after == {"t0": (3, before["t0"] + 1), "t1": (2, before["t1"] + 1)}
+
+
+class Exploding:
+    """A check that fails on one comment: the crash in the middle of a batch."""
+
+    name = "exploding"
+
+    def __init__(self, victim: int):
+        self.victim = victim
+
+    def run(self, comment, site):
+        if comment.id == self.victim:
+            raise RuntimeError("worker lost mid-batch")
+        return RULE_CHECKS[0].run(comment, site)
+
+
+def test_a_crash_mid_batch_leaves_every_comment_of_it_pending(app, pending):
+    ids = [pending(thread=f"crash-{n}", body=f"Remark {n}.") for n in range(4)]
+    app.config["SCORING_CHECKS"] = (*RULE_CHECKS, Exploding(ids[2]))
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            scoring.score_comments(ids)
+        assert set(statuses(ids).values()) == {Status.PENDING}
+        assert decisions(ids) == {comment_id: [] for comment_id in ids}
+        assert set(db.session.scalars(select(Thread.approved_count))) == {0}
+        app.config["SCORING_CHECKS"] = RULE_CHECKS
+        assert len(scoring.score_comments(ids)) == 4  # and the re-run decides them all
+        assert all(len(made) == 1 for made in decisions(ids).values())
+
+
+class CountingScorer:
+    """Stands in for the models: counts calls and scores by the text."""
+
+    def __init__(self):
+        self.calls: list[int] = []
+        self.thresholds = {"spam": {"auto_spam": 0.9, "hold": 0.7}, "toxicity": {"hold": 0.5}}
+
+    def score(self, texts):
+        self.calls.append(len(texts))
+        return [TextScore(0.95 if "cash" in text else 0.1, 0.6 if "idiot" in text else 0.1,
+                          (), (), "spam-1", "toxicity-1") for text in texts]
+
+
+def test_the_models_score_a_batch_in_one_call_with_the_verdicts_of_one_at_a_time(
+        app, pending, monkeypatch):
+    fake = CountingScorer()
+    monkeypatch.setattr("moderation.checks.model_scores.scorer", lambda: fake)
+    app.config["SCORING_CHECKS"] = DEFAULT_CHECKS
+    bodies = ["Earn cash now.", "You idiot.", "A calm remark."]
+    ids = [pending(body=body, thread=f"m{n}") for n, body in enumerate(bodies)]
+    with app.app_context():
+        comments = db.session.scalars(select(Comment).where(Comment.id.in_(ids))
+                                      .order_by(Comment.id)).all()
+        sites = {site.id: site for site in db.session.scalars(select(Site))}
+        one_by_one = [ModelScores().run(comment, sites[comment.site_id]) for comment in comments]
+        fake.calls.clear()
+        batch = next(check for check in prepare(DEFAULT_CHECKS, comments, sites)
+                     if check.name == "models")
+        assert [batch.run(comment, sites[comment.site_id]) for comment in comments] == one_by_one
+        assert fake.calls == [3]
+        db.session.rollback()
+
+        fake.calls.clear()
+        assert scoring.score_comments(ids) == dict(zip(
+            ids, [Status.SPAM, Status.HELD, Status.APPROVED], strict=True))
+        assert fake.calls == [3]
+
+
+def test_bans_read_for_a_batch_give_the_verdicts_of_one_at_a_time(app, pending, site):
+    ids = [pending(author_email=f"author{n}@example.com", body=f"Remark {n}.") for n in range(3)]
+    with app.app_context():
+        comments = db.session.scalars(select(Comment).where(Comment.id.in_(ids))).all()
+        db.session.add(Ban(site_id=site, email_digest=comments[1].email_digest, moderator="m"))
+        db.session.flush()
+        sites = {site: db.session.get(Site, site)}
+        check = BannedAuthor()
+        prepared = check.prepare(comments, sites)
+        assert ([prepared.run(comment, sites[site]) for comment in comments]
+                == [check.run(comment, sites[site]) for comment in comments])
+        assert [prepared.run(c, sites[site]).verdict for c in comments] == [
+            None, Status.REJECTED, None]
+        db.session.rollback()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_overlapping_batches_in_two_threads_decide_each_comment_once(app, pending):
+    ids = [pending(thread=f"o{n % 3}", body=f"Remark {n}.") for n in range(40)]
+    results, errors = [], []
+
+    def work(batch):
+        try:
+            with app.app_context():
+                results.append(scoring.score_comments(batch))
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    workers = [threading.Thread(target=work, args=(batch,))
+               for batch in (ids, list(reversed(ids)), ids[::2], ids[1::2])]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert not errors
+    assert sorted(comment_id for result in results for comment_id in result) == sorted(ids)
+    with app.app_context():
+        assert all(len(made) == 1 for made in decisions(ids).values())
+        assert db.session.scalar(select(func.sum(Thread.approved_count))) == 40
+
+
+def simple_request(comment_id: int, trace: str | None) -> SimpleRequest:
+    return SimpleRequest(f"task-{comment_id}", "workers.tasks.score_comment", (comment_id,), {},
+                         {}, "worker", True, None, None,
+                         {"request_id": trace} if trace else {})
+
+
+def test_the_task_logs_each_comment_with_the_request_id_that_submitted_it(
+        app, pending, caplog):
+    ids = [pending(body=f"Traced remark {n}.") for n in range(3)]
+    task = app.extensions["celery"].tasks["workers.tasks.score_comment"]
+    with app.app_context():
+        public = dict(db.session.execute(select(Comment.id, Comment.public_id)).all())
+    traces = {ids[0]: "trace-a", ids[1]: "trace-b", ids[2]: None}
+    seen = {}
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            seen[record.args[0]] = request_id.get()
+
+    handler = Capture()
+    logging.getLogger("moderation.scoring").addHandler(handler)
+    caplog.set_level(logging.INFO, logger="moderation.scoring")
+    try:
+        assert task([simple_request(comment_id, traces[comment_id]) for comment_id in ids]) == 3
+    finally:
+        logging.getLogger("moderation.scoring").removeHandler(handler)
+    assert seen == {public[comment_id]: trace for comment_id, trace in traces.items()}
+
+
+def test_the_task_retries_a_batch_the_database_refused(app, pending, monkeypatch):
+    comment_id = pending()
+    task = app.extensions["celery"].tasks["workers.tasks.score_comment"]
+    real, calls = scoring.score_comments, []
+
+    def flaky(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE", {}, Exception("server closed the connection"))
+        return real(*args)
+
+    monkeypatch.setattr("workers.tasks.SCORING_RETRY_DELAYS", (0.0,))
+    monkeypatch.setattr(scoring, "score_comments", flaky)
+    assert task([simple_request(comment_id, None)]) == 1
+    assert len(calls) == 2
+    with app.app_context():
+        assert statuses([comment_id]) == {comment_id: Status.APPROVED}
+
+
+def test_the_task_skips_a_malformed_message_and_scores_a_comment_named_twice_once(
+        app, pending):
+    first, second = pending(body="First remark."), pending(body="Second remark.")
+    task = app.extensions["celery"].tasks["workers.tasks.score_comment"]
+    malformed = simple_request(first, None)
+    malformed.args = ("not-an-id",)
+    batch = [simple_request(first, "a"), malformed, simple_request(first, None),
+             simple_request(second, None)]
+    observed = REGISTRY.get_sample_value("moderation_scoring_duration_seconds_count") or 0
+    assert task(batch) == 2
+    with app.app_context():
+        assert decisions([first, second]) == {first: [("approved", "scoring")],
+                                              second: [("approved", "scoring")]}
+    assert REGISTRY.get_sample_value("moderation_scoring_duration_seconds_count") == observed + 2
