@@ -31,9 +31,9 @@ from .threads import get_or_create_thread
 
 @dataclass(frozen=True)
 class Accepted:
-    """What the 202 says. ``comment`` is expired by the commit: reading it costs a query."""
+    """What the 202 says, kept apart from the ORM row: the commit expires it, and reading it
+    again would cost a query."""
 
-    comment: Comment
     author_token: str
     public_id: str
     status: Status
@@ -109,7 +109,7 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     enqueue_scoring(comment_id)
     status = _status_after_enqueue(comment_id)
     SUBMITTED.labels(status.value).inc()
-    return Accepted(comment, token, public_id, status)
+    return Accepted(token, public_id, status)
 
 
 def _read_prior(site: SitePolicy, key: str, email_digest: str, digest: str,
