@@ -84,3 +84,37 @@ def test_no_operation_answers_outside_its_spec(fuzzed, mode):
             failures[operation.label] = failure
     assert not failures, "\n\n".join(f"{label}: {failure}" for label, failure in
                                       failures.items())
+
+
+
+
+def test_stateful_sequences_answer_inside_the_spec(fuzzed):
+    """Chains of calls along the links schemathesis infers from the spec: comments listed,
+    then looked up, decided, banned and unbanned by moderators with the ids the list gave.
+
+    (Schemathesis does not start sequences at POST /comments: its ``site`` looks to it like
+    a reference to a resource no operation creates. The stateless test covers that POST.)
+    """
+    app, ids, headers = fuzzed
+    answered: set[tuple[str, str, int]] = set()
+
+    class Sequences(schemathesis.openapi.from_wsgi("/openapi.json", app).as_state_machine()):
+        def before_call(self, case) -> None:
+            aim(case, ids)
+
+        def get_call_kwargs(self, case) -> dict:
+            return {"headers": headers}
+
+        def after_call(self, response, case) -> None:
+            answered.add((case.method, case.path, response.status_code))
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    Sequences.run(settings=settings(max_examples=EXAMPLES, stateful_step_count=6,
+                                    derandomize=True, database=None, deadline=None,
+                                    suppress_health_check=list(HealthCheck)))
+    followed = {(method, path) for method, path, status in answered
+                if "{comment_id}" in path and status < 300}
+    assert ("GET", "/api/v1/moderation/comments/{comment_id}") in followed, answered
+    assert ("POST", "/api/v1/moderation/comments/{comment_id}/decision") in followed, answered
