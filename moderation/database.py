@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db, migrate
 
@@ -22,11 +23,22 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _end_session(_error: BaseException | None) -> None:
+    """Roll back before Flask-SQLAlchemy closes the session, and drop the connection if the
+    rollback fails: a database that went away after the response was made must not turn
+    that response into a 500 from the teardown."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session().invalidate()
+
+
 def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    app.teardown_appcontext(_end_session)  # registered after, so it runs before db's own
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():
         engine: Engine = db.engine

@@ -13,8 +13,6 @@ from flask import Flask, jsonify
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
-
 log = logging.getLogger(__name__)
 
 
@@ -117,9 +115,6 @@ def _flat(errors: list | dict) -> list[str]:
 
 def handle_database_unavailable(error: OperationalError):
     log.error("database unavailable: %s", type(error.orig).__name__)
-    # Drop the connection without a ROLLBACK over it: it is likely dead, and a rollback
-    # failing in Flask's teardown would turn this 503 into a 500.
-    db.session().invalidate()
     return error_response(503, "unavailable", "The service is temporarily unavailable.",
                           headers={"Retry-After": "5"})
 
