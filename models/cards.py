@@ -32,6 +32,9 @@ SOURCES = {
         "Davidson, Warmsley, Macy, Weber, \"Automated Hate Speech Detection and the Problem of "
         "Offensive Language\", ICWSM 2017, MIT licence: 24,783 tweets; classes hate and "
         "offensive are toxic, neither is not; fixed 80/20 split by text hash.",
+        "YouTube Spam Collection and SMS Spam Collection (CC BY 4.0, see the spam card): the "
+        "non-spam comments and messages, split in half by text hash: one half trains the "
+        "model as clean text, the other is the civil reference for the hold threshold.",
     ],
 }
 
@@ -42,6 +45,92 @@ EVALUATION = {
     "toxicity": "The shipped model scored on the TweetEval offensive and hate val splits and on "
                 "the 20 % Davidson test split; none of them was used for training or selection.",
 }
+
+TOXICITY_CANDIDATES = [
+    ("previous recipe: union, LR C=1, weights 1/0.3/0.3",
+     "0.8141/0.7146",
+     "0.8200/0.7233",
+     "0.9771/0.9959"),
+    ("... LR C=0.5 / C=2",
+     "0.8084 / 0.8132",
+     "0.8082 / 0.8279",
+     "0.9741 / 0.9785"),
+    ("... word block weighted 0.5 / 1.5 / 2 against char (C per block)",
+     "0.8146 / 0.8079 / 0.8001",
+     "0.8124 / 0.8254 / 0.8288",
+     "0.9748 / 0.9783 / 0.9790"),
+    ("NB-LR (features scaled by naive-Bayes log-count ratio), C=1 / 4",
+     "0.8059/0.7192 / 0.8020/0.7083",
+     "0.8198 / 0.8329",
+     "0.9821 / 0.9822"),
+    ("... ratio from TF-IDF sums instead of presence, C=4",
+     "0.8114/0.7206",
+     "0.8201",
+     "0.9814"),
+    ("ensemble: LR C=2 + NB-LR C=2, decision values summed",
+     "0.8174/0.7238",
+     "0.8319/0.7420",
+     "0.9820/0.9968"),
+    ("... LR C=1 + NB-LR C=4",
+     "0.8153/0.7209",
+     "0.8322/0.7444",
+     "0.9819"),
+    ("... char-only LR + word-only NB-LR",
+     "0.8127/0.7188",
+     "0.8257/0.7357",
+     "0.9815"),
+    ("ensemble, word 1-3 / min_df 1 / min_df 3 / max_df 0.5",
+     "0.8166 / 0.8192 / 0.8165 / 0.8155",
+     "0.8332 / 0.8310 / 0.8322 / 0.8334",
+     "~0.982"),
+    ("ensemble, char_wb 1-5 / 2-6 / 3-5 / linear tf / + char 3-5 across words",
+     "0.8178 / 0.8167 / 0.8156 / 0.8164 / 0.8163",
+     "0.8324 / 0.8322 / 0.8308 / 0.8339 / 0.8348",
+     "~0.982"),
+    ("ensemble, weights hate 0.5 / 1.0 (Davidson 0.3)",
+     "0.8121 / 0.7995",
+     "0.8471 / 0.8618",
+     "0.9811 / 0.9786"),
+    ("ensemble, Davidson 0.1 / hate and Davidson 0.5",
+     "0.8191 / 0.8097",
+     "0.8369 / 0.8437",
+     "0.9731 / 0.9832"),
+    ("ensemble + half the non-spam YouTube/SMS as negatives, 0.3 / 0.5",
+     "0.8200/0.7241 / 0.8201/0.7231",
+     "0.8381 / 0.8395",
+     "0.9819 / 0.9817"),
+    ('ensemble, Davidson "neither" 1.0 / "offensive" 0.15 (each alone)',
+     "0.8187 / 0.8199",
+     "0.8350 / 0.8367",
+     "0.9843 / 0.9815"),
+    ("**ensemble + civil 0.3 + Davidson neither 1.0 / hate 0.3 / offensive 0.15**",
+     "**0.8208/0.7259**",
+     "**0.8438/0.7550**",
+     "**0.9840/0.9972**"),
+    ("... LR/NB-LR C=1/4, C=4/4",
+     "0.8198 / 0.8142",
+     "0.8451 / 0.8472",
+     "0.9840 / 0.9839"),
+    ("... hate 0.2 / 0.4",
+     "0.8235 / 0.8182",
+     "0.8318 / 0.8512",
+     "0.9842 / 0.9838"),
+    ("... Davidson offensive 0.05 / 0",
+     "0.8200 / 0.8184",
+     "0.8471 / 0.8458",
+     "0.9820 / 0.9621"),
+    ("... NB smoothing 0.5 / 2, NB-LR counted 0.5x / 2x",
+     "0.8177 - 0.8239",
+     "0.8416 - 0.8452",
+     "~0.984"),
+]
+
+
+def _candidates(rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table of selection candidates: name, then offensive | hate | Davidson."""
+    head = ["| candidate | offensive | hate | Davidson |", "|---|---|---|---|"]
+    return "\n".join(head + ["| " + " | ".join(row) + " |" for row in rows])
+
 
 SELECTION = {
     "spam": """\
@@ -68,37 +157,30 @@ Meta features did not help once links are tokens. With that recipe, hashed n-gra
 (char 2^20, word 2^18, no min_df) scored 0.9888 against 0.9909 for the vocabulary, and
 the vocabulary artifact is smaller once compressed (1.3 MB), so the vocabulary won.""",
     "toxicity": """\
-Selection used an inner split (15 % of each training corpus, by text hash); the val and
-test splits were not looked at. ROC-AUC/AP on offensive | hate | Davidson:
+Selection used an inner split: 15 % of each training corpus (by text hash) held out,
+candidates fitted on the other 85 %; the val and test splits were not looked at.
+ROC-AUC/AP (or ROC-AUC alone) on the inner offensive | hate | Davidson parts.
 
-| candidate | offensive | hate | Davidson |
-|---|---|---|---|
-| word 1-2-gram TF-IDF, C=4 | 0.7761/0.6781 | 0.8208/0.7599 | 0.9791/0.9958 |
-| char_wb 2-5-gram TF-IDF, C=4 | 0.7895/0.6807 | 0.8358/0.7786 | 0.9801/0.9961 |
-| union char_wb 2-5 + word 1-2, C=4 | 0.7939/0.6974 | 0.8379/0.7839 | 0.9807/0.9963 |
-| union on raw lowercased text | 0.7946/0.6978 | 0.8367/0.7822 | 0.9802/0.9962 |
-| union, hashed char n-grams | 0.7941/0.6976 | 0.8378/0.7840 | 0.9805/0.9962 |
-| union + SGD (modified Huber) | 0.7515/0.6281 | 0.8128/0.7378 | 0.9575/0.9883 |
-| union, C=1 / C=16 | 0.8023/0.7051 / 0.7773/0.6787 | 0.8375 / 0.8324 | 0.9826 / 0.9770 |
-| union C=1, corpus weights 1/0.3/0.3 | 0.8158/0.7266 | 0.8109/0.7432 | 0.9791/0.9960 |
-| ... 1/0.5/0.3 | 0.8127/0.7218 | 0.8279/0.7664 | 0.9780/0.9958 |
-| ... 1/0/0 (offensive only) | 0.8202/0.7352 | 0.6300/0.5967 | 0.8502/0.9701 |
-| one head per corpus, mean / max / noisy-or | no better than one model | | |
-| char 1-4 across words (+word 1-2) | 0.8126/0.7214 | 0.8087/0.7425 | 0.9779/0.9958 |
-| char_wb 1-4 + word unigrams | 0.8150/0.7251 | 0.8104/0.7442 | 0.9785/0.9958 |
+Earlier rounds (same protocol, another inner split): the union of char_wb 2-5-gram
+and word 1-2-gram TF-IDF beat either alone, hashed n-grams, raw (unnormalised) text,
+SGD and char n-grams across words; logistic regression C=1 and corpus weights
+1 / 0.3 / 0.3 (offensive / hate / Davidson) won; one head per corpus (mean, max,
+noisy-or) was no better than one model. This round started from that recipe:
 
-Won: the union, C=1, corpus weights 1 / 0.3 / 0.3. The three corpora define "toxic"
-differently (HatEval marks many offensive tweets as not hateful; Davidson is 83 %
-offensive slang), so the corpus closest to moderating comments — OLID's "offensive"
-— leads and the others count for less. With this recipe the vocabulary beat hashed
-n-grams on every val split (hashed: 0.8008 / 0.7597 / 0.9765 ROC-AUC) and compresses
-to about 5 MB.
+""" + _candidates(TOXICITY_CANDIDATES) + """
 
-Targets not met: on TweetEval offensive val the model leads alt-profanity-check by
-about 0.014 ROC-AUC, not 0.02, and only ties it on average precision; on TweetEval hate
-val it only ties the word TF-IDF baseline. alt-profanity-check also leads on the
-Davidson test split, whose "offensive" class is mostly profanity. Bag-of-n-gram
-models trained on these three tweet corpora seem to top out here.""",
+Won (bold): the sum of a plain logistic regression and an NB-SVM-style one (both C=2)
+on the same union, which is one linear model (coefficients `w + r * w_nb`), so the
+scorer and the explanations are unchanged; trained with half of the civil reference
+as clean examples and Davidson weighted by class. The three corpora define "toxic"
+differently (HatEval marks many offensive tweets as not hateful; Davidson's
+"offensive" class is mostly slang and quoted profanity), so the corpus closest to
+moderating comments — OLID's "offensive" — leads and the others count for less;
+Davidson's clean tweets count fully. Differences under about 0.003 are within the
+noise of the inner split (1,824 offensive tweets): among the candidates within that
+of the best on both offensive and hate, the one with default settings (equal sum,
+smoothing 1) was kept. Feature variants (n-gram ranges, min_df, max_df, linear tf)
+changed nothing beyond noise and were left as they were.""",
 }
 
 
@@ -174,6 +256,6 @@ def _threshold_notes(task: str) -> str:
                 "offensive nor hateful).")
     return ("hold at >= 90 % recall and auto-reject at >= 95 % precision on each TweetEval "
             "val split (1.0 means that precision was never reached: no auto-reject), the hold "
-            "raised until it holds at most 5 % of the civil reference (the YouTube comments "
-            "and SMS messages that are not spam): recall is traded for a queue moderators "
-            "can keep up with.")
+            "raised until it holds at most 5 % of the civil reference (the held-out half of "
+            "the YouTube comments and SMS messages that are not spam): recall is traded for "
+            "a queue moderators can keep up with.")

@@ -181,10 +181,11 @@ def spam_files(data_dir: Path) -> list[Path]:
 
 
 def toxicity_files(data_dir: Path) -> list[Path]:
+    """The toxicity corpora, and the spam corpora whose clean messages it trains on."""
     return [data_dir / DAVIDSON_FILE] + [
         data_dir / f"tweeteval-{task}" / f"{split}_{kind}.txt"
         for task in TWEETEVAL_TASKS for split in ("train", "val") for kind in ("text", "labels")
-    ]
+    ] + spam_files(data_dir)
 
 
 def _require(path: Path) -> Path:

@@ -52,18 +52,19 @@ _HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/?#:\s]+)")
 _MENTION = re.compile(r"@\w+")
 _REPEAT = re.compile(r"(.)\1{" + str(MAX_REPEAT) + ",}", re.DOTALL)
 # Words that may hold a link, a mention or leetspeak; plain words skip the slow path.
-_SUSPECT_WORD = re.compile(r"\S*?(?:[@:/013457$|]|[.!](?=\S))\S*")
+# A match is always a whole whitespace-delimited word: the look-behind only lets it start
+# at a word's first character (without it every position of every word is tried).
+_SUSPECT_WORD = re.compile(r"(?<!\S)\S*?(?:[@:/013457$|]|[.!](?=\S))\S*")
 _LEET_RUN = re.compile(r"[a-z0-9@$!|]*[013457@$!|][a-z0-9@$!|]*")
 _NUMBER_WITH_UNIT = re.compile(r"\d+[a-z]{1,3}")
 _NON_LEET_DIGIT = re.compile(r"[2689]")
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Return the canonical form of ``text``: what the models are trained and scored on."""
     text = _cap_repeats(_fold_unicode(text).translate(_CONFUSABLE_TABLE))
     text = _SUSPECT_WORD.sub(lambda match: _fold_word(match.group()), text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split's whitespace is the regex's \s
 
 
 def _fold_word(word: str) -> str:

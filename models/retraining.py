@@ -14,11 +14,12 @@ each: ``{"id", "site", "text", "spam": 0|1, "toxic": 0|1, "moderator", "at"}``.
   land on the same side.
 - **Weight.** Every training label counts as ``LABEL_WEIGHT`` (5) rows of the
   main corpus (YouTube comments, TweetEval offensive; SMS counts 0.1, the other
-  toxicity corpora 0.3). A moderator decision is in-domain (a news comment on one
-  of our sites, judged by the policy the model must reproduce) while the
+  toxicity corpora 0.15 to 1, see :data:`models.training.TOXICITY_WEIGHTS`). A
+  moderator decision is in-domain (a news comment on one of our sites, judged by
+  the policy the model must reproduce) while the
   corpora are proxies, and a few hundred decisions must move a model fitted on
   tens of thousands of rows: 300 labels weigh about 1,500 rows, against about
-  2,000 weighted spam rows and 17,600 weighted toxicity rows. That is enough to
+  2,000 weighted spam rows and 21,400 weighted toxicity rows. That is enough to
   learn a new spam campaign's vocabulary or a new insult from a few dozen
   decisions, and a label set that contradicts the corpora shows up as a
   regression on their held-out splits. ``--label-weight`` overrides it.

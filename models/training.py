@@ -4,7 +4,11 @@ Training sets weigh their corpora (see the model cards for why): the SMS corpus
 teaches spam vocabulary but is another domain, so it counts for less than the
 YouTube comments; TweetEval-hate and Davidson label "toxic" differently from
 TweetEval-offensive (the definition closest to moderating comments), so they
-count for less.
+count for less. Davidson is split by class: its "neither" tweets are clean tweets
+like any other and count fully, its "offensive" class (mostly slang and quoted
+profanity) counts least. Half of the civil reference of the toxicity model (the
+YouTube comments and SMS messages that are not spam) is added as clean examples
+of ordinary text; the other half stays held out for choosing the hold threshold.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from .normalise import normalise
 
 SMS_WEIGHT = 0.1
 TOXICITY_WEIGHTS = {"tweeteval-offensive-train": 1.0, "tweeteval-hate-train": 0.3,
-                    "davidson-train": 0.3}
+                    "davidson-train-hate": 0.3, "davidson-train-offensive": 0.15,
+                    "davidson-train-neither": 1.0, "civil-train": 0.3}
+CIVIL_TRAIN_FRACTION = 0.5  # of the toxicity civil reference; the rest stays held out
 
 
 @dataclass(frozen=True)
@@ -91,16 +97,32 @@ def spam_held_out(data_dir: Path) -> list[HeldOut]:
 
 def toxicity_held_out(data_dir: Path) -> list[HeldOut]:
     """The TweetEval val splits, the fixed 20 % Davidson test split and the civil reference
-    (the YouTube and SMS messages that are not spam), one training set."""
+    (the held-out half of the YouTube and SMS messages that are not spam), one training set."""
     davidson_train, davidson_test = datasets.davidson_split(datasets.load_davidson(data_dir))
+    civil_train, civil = civil_split(
+        civil_reference([*datasets.load_youtube(data_dir), datasets.load_sms(data_dir)]))
     train_parts = (datasets.load_tweeteval(data_dir, "offensive", "train"),
-                   datasets.load_tweeteval(data_dir, "hate", "train"), davidson_train)
+                   datasets.load_tweeteval(data_dir, "hate", "train"),
+                   *by_class(davidson_train), civil_train)
     full = TrainingSet("toxicity",
                        tuple((c, TOXICITY_WEIGHTS[c.name]) for c in train_parts))
     tests = (datasets.load_tweeteval(data_dir, "offensive", "val"),
              datasets.load_tweeteval(data_dir, "hate", "val"), davidson_test)
-    civil = civil_reference([*datasets.load_youtube(data_dir), datasets.load_sms(data_dir)])
     return [HeldOut(test.name, test, full) for test in (*tests, civil)]
+
+
+def civil_split(civil: Corpus) -> tuple[Corpus, Corpus]:
+    """(``civil-train``, the held-out ``civil-reference``): a fixed split by text hash."""
+    train, test = datasets.held_out_split(civil, 1 - CIVIL_TRAIN_FRACTION, salt="civil")
+    return (train.subset("civil-train", np.arange(len(train))),
+            test.subset(datasets.CIVIL_REFERENCE, np.arange(len(test))))
+
+
+def by_class(davidson: Corpus) -> list[Corpus]:
+    """Davidson split by its class (hate, offensive, neither), each weighted on its own."""
+    groups = np.array(davidson.groups)
+    return [davidson.subset(f"{davidson.name}-{cls}", np.flatnonzero(groups == cls))
+            for cls in datasets.DAVIDSON_CLASSES]
 
 
 HELD_OUT = {"spam": spam_held_out, "toxicity": toxicity_held_out}
@@ -116,7 +138,8 @@ def fit(task: str, training: TrainingSet) -> Pipeline:
     """Fit the task's shipped pipeline on normalised texts, with per-corpus weights."""
     pipeline = PIPELINES[task]()
     texts = [normalise(text) for text in training.texts]
-    return pipeline.fit(texts, training.labels, classifier__sample_weight=training.weights)
+    pipeline.fit(texts, training.labels, classifier__sample_weight=training.weights)
+    return features.portable(pipeline)
 
 
 def train(data_dir: Path, out_dir: Path, tasks: Sequence[str] = artifacts.TASKS,

@@ -85,3 +85,16 @@ def test_fast_path_matches_the_pipeline(scorer: Scorer) -> None:
         normalised = [normalise(t) for t in texts]
         expected = model.artifact.pipeline.predict_proba(normalised)[:, 1]
         assert np.allclose(model.probabilities(normalised), expected, atol=1e-5)
+
+
+def test_a_batch_scores_each_text_as_if_it_were_alone(scorer: Scorer) -> None:
+    texts = ["visit www.example.com to win a free prize", "you stupid clown, you clown",
+             "", "a-b well.done idiots like you", "thanks for the article on trip 7",
+             "you stupid clown, you clown"]
+    batch = scorer.score(texts)
+    for text, scored in zip(texts, batch, strict=True):
+        (alone,) = scorer.score([text])
+        assert alone.spam == pytest.approx(scored.spam, abs=1e-12)
+        assert alone.toxicity == pytest.approx(scored.toxicity, abs=1e-12)
+        assert (alone.spam_terms, alone.toxicity_terms) == (scored.spam_terms,
+                                                            scored.toxicity_terms)
