@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from . import labels, privacy_requests
+from . import key_rotation, labels, privacy_requests
 from . import moderators as moderator_service
 from . import sites as site_service
 from .checks.model_scores import scorer, thresholds_for
@@ -178,6 +178,21 @@ def export_email(email):
 def erase_email(email):
     """Erase EMAIL: its ciphertext and hashes go; comments are anonymised or deleted per site."""
     click.echo(f"erased: {privacy_requests.erase_author(email)} comments")
+
+
+@privacy_group.command("reencrypt")
+def reencrypt():
+    """Re-encrypt stored emails under the first of EMAIL_ENCRYPTION_KEYS (after a rotation)."""
+    def report(rotation: key_rotation.Rotation) -> None:
+        click.echo(f"re-encrypted {rotation.reencrypted} of {rotation.total} emails", err=True)
+
+    rotation = key_rotation.reencrypt_emails(report)
+    if rotation.unreadable:
+        raise click.ClickException(
+            f"{rotation.unreadable} emails are under none of EMAIL_ENCRYPTION_KEYS: put back "
+            "the key they were encrypted with and run this again")
+    click.echo(f"re-encrypted {rotation.reencrypted} emails: keys after the first may now "
+               "be removed from EMAIL_ENCRYPTION_KEYS")
 
 
 @click.command("labels")
