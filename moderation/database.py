@@ -24,11 +24,11 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 
 def _end_session(_error: BaseException | None) -> None:
-    """Roll back before Flask-SQLAlchemy closes the session, and drop the connection if the
-    rollback fails: a database that went away after the response was made must not turn
-    that response into a 500 from the teardown."""
+    """Close the session before Flask-SQLAlchemy does, and drop the connection if the close
+    (its ROLLBACK) fails: a database that went away after the response was made must not
+    turn that response into a 500 from the teardown."""
     try:
-        db.session.rollback()
+        db.session.close()
     except DBAPIError:
         db.session().invalidate()
 
