@@ -18,6 +18,7 @@ from .checks.model_scores import scorer, thresholds_for
 from .demo import demo
 from .extensions import db
 from .orm import Site
+from .privacy import privacy
 from .sweeping import sweep_pending
 from .threads import find_thread
 
@@ -75,12 +76,13 @@ def configure_webhook(site_id, url):
         raise click.ClickException(f"no site {site_id!r}")
     if url and not url.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--url")
+    secret = secrets.token_urlsafe(32) if url else None
     site.webhook_url = url or None
-    site.webhook_secret = secrets.token_urlsafe(32) if url else None
+    site.webhook_secret_ciphertext = privacy().seal_secret(secret) if secret else None
     db.session.commit()
-    if url:
+    if secret:
         click.echo(f"webhook for {site_id} set to {url}; give the site this signing secret:")
-        click.echo(site.webhook_secret)
+        click.echo(secret)
     else:
         click.echo(f"webhook for {site_id} turned off")
 
@@ -182,17 +184,17 @@ def erase_email(email):
 
 @privacy_group.command("reencrypt")
 def reencrypt():
-    """Re-encrypt stored emails under the first of EMAIL_ENCRYPTION_KEYS (after a rotation)."""
+    """Re-encrypt stored emails and webhook secrets under the first of EMAIL_ENCRYPTION_KEYS."""
     def report(rotation: key_rotation.Rotation) -> None:
-        click.echo(f"re-encrypted {rotation.reencrypted} of {rotation.total} emails", err=True)
+        click.echo(f"re-encrypted {rotation.reencrypted} of {rotation.total}", err=True)
 
-    rotation = key_rotation.reencrypt_emails(report)
+    rotation = key_rotation.reencrypt_all(report)
     if rotation.unreadable:
         raise click.ClickException(
-            f"{rotation.unreadable} emails are under none of EMAIL_ENCRYPTION_KEYS: put back "
+            f"{rotation.unreadable} values are under none of EMAIL_ENCRYPTION_KEYS: put back "
             "the key they were encrypted with and run this again")
-    click.echo(f"re-encrypted {rotation.reencrypted} emails: keys after the first may now "
-               "be removed from EMAIL_ENCRYPTION_KEYS")
+    click.echo(f"re-encrypted {rotation.reencrypted} emails and webhook secrets: keys after "
+               "the first may now be removed from EMAIL_ENCRYPTION_KEYS")
 
 
 @click.command("labels")

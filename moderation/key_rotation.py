@@ -1,7 +1,8 @@
-"""Re-encrypt stored emails under the newest key, so that older keys can leave the list.
+"""Re-encrypt what is stored sealed under the newest key, so older keys can leave the list.
 
-Rotation puts a new key first in ``EMAIL_ENCRYPTION_KEYS``: new emails use it at
-once, but stored ones stay under the key they were written with until this runs.
+Rotation puts a new key first in ``EMAIL_ENCRYPTION_KEYS``: new emails and webhook
+secrets use it at once, but stored ones stay under the key they were written with
+until this runs.
 """
 
 from __future__ import annotations
@@ -10,21 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Column, bindparam, func, select, update
 
 from .extensions import db
-from .orm import Comment
+from .orm import Comment, Site
 from .privacy import privacy
 
 BATCH = 500
 
-_comments = Comment.__table__
-# Compare-and-set: an email erased (or rewritten) since it was read is left as it now is.
-_REPLACE = (
-    update(_comments)
-    .where(_comments.c.id == bindparam("comment_id"),
-           _comments.c.email_ciphertext == bindparam("was"))
-    .values(email_ciphertext=bindparam("now"))
+# (primary key, sealed column) of every table that keeps ciphertext.
+SEALED: tuple[tuple[Column, Column], ...] = (
+    (Comment.__table__.c.id, Comment.__table__.c.email_ciphertext),
+    (Site.__table__.c.id, Site.__table__.c.webhook_secret_ciphertext),
 )
 
 
@@ -35,29 +33,40 @@ class Rotation:
     unreadable: int = 0  # under none of the configured keys: one was dropped too early
 
 
-def reencrypt_emails(progress: Callable[[Rotation], None] = lambda _: None) -> Rotation:
-    """Re-encrypt every stored email, ``BATCH`` rows per transaction, in id order.
+def reencrypt_all(progress: Callable[[Rotation], None] = lambda _: None) -> Rotation:
+    """Re-encrypt every sealed value, ``BATCH`` rows per transaction, in key order.
 
     Safe to interrupt and to run again, and beside live traffic: each batch commits on
-    its own, a re-encrypted email decrypts as before, and a row changed meanwhile (an
-    erasure) is not written back.
+    its own, a re-encrypted value decrypts as before, and a row changed meanwhile (an
+    erasure, a new webhook secret) is not written back.
     """
-    stored = _comments.c.email_ciphertext.is_not(None)
-    rotation = Rotation(total=db.session.scalar(select(func.count()).where(stored)))
-    last_id = 0
+    rotation = Rotation(total=sum(
+        db.session.scalar(select(func.count()).where(sealed.is_not(None)))
+        for _, sealed in SEALED))
+    for key, sealed in SEALED:
+        _reencrypt(key, sealed, rotation, progress)
+    return rotation
+
+
+def _reencrypt(key: Column, sealed: Column, rotation: Rotation,
+               progress: Callable[[Rotation], None]) -> None:
+    # Compare-and-set: a value changed since it was read is left as it now is.
+    replace = (update(sealed.table).where(key == bindparam("row"), sealed == bindparam("was"))
+               .values({sealed.name: bindparam("now")}))
+    last = None
     while rows := db.session.execute(
-            select(_comments.c.id, _comments.c.email_ciphertext)
-            .where(stored, _comments.c.id > last_id).order_by(_comments.c.id).limit(BATCH)).all():
+            select(key, sealed).where(sealed.is_not(None),
+                                      *([key > last] if last is not None else []))
+            .order_by(key).limit(BATCH)).all():
         replacements = []
-        for comment_id, ciphertext in rows:
+        for row, ciphertext in rows:
             try:
-                replacements.append({"comment_id": comment_id, "was": ciphertext,
+                replacements.append({"row": row, "was": ciphertext,
                                      "now": privacy().rotate(ciphertext)})
             except InvalidToken:
                 rotation.unreadable += 1
         if replacements:
-            rotation.reencrypted += db.session.execute(_REPLACE, replacements).rowcount
+            rotation.reencrypted += db.session.execute(replace, replacements).rowcount
         db.session.commit()
-        last_id = rows[-1].id
+        last = rows[-1][0]
         progress(rotation)
-    return rotation

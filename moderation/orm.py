@@ -56,9 +56,10 @@ class Site(db.Model):
     auto_approve_after: Mapped[int] = mapped_column(default=0)
     # What a privacy erasure does to an author's comments: "anonymise" or "delete".
     erasure_mode: Mapped[str] = mapped_column(String(16), default="anonymise")
-    # Signed notifications of status changes to the site's own systems.
+    # Signed notifications of status changes to the site's own systems; the signing secret
+    # is kept encrypted like emails (privacy.seal_secret).
     webhook_url: Mapped[str | None] = mapped_column(String(2048))
-    webhook_secret: Mapped[str | None] = mapped_column(String(128))
+    webhook_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -3,7 +3,8 @@
 No other module sees a raw email after the schema hands it here. Emails are
 stored encrypted with MultiFernet (the first key encrypts, every key decrypts,
 so keys rotate) and identified by a keyed HMAC, never a plain hash that anyone
-could recompute from a guessed address.
+could recompute from a guessed address. Sites' webhook signing secrets are
+sealed with the same keys, so a database dump gives away neither.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ class Privacy:
         return self._hmac("ip", ip) if ip else None
 
     def open_email(self, ciphertext: bytes) -> str:
+        return self._fernet.decrypt(ciphertext).decode()
+
+    def seal_secret(self, secret: str) -> bytes:
+        return self._fernet.encrypt(secret.encode())
+
+    def open_secret(self, ciphertext: bytes) -> str:
         return self._fernet.decrypt(ciphertext).decode()
 
     def rotate(self, ciphertext: bytes) -> bytes:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from .after_commit import call_after_commit
 from .extensions import db
 from .orm import Comment, Site, Thread, WebhookDelivery, utcnow
+from .privacy import privacy
 from .queueing import enqueue_webhook
 from .status import Status
 
@@ -75,13 +76,18 @@ def deliver(delivery_id: int) -> str:
         db.session.rollback()
         return delivery.state if delivery else "missing"
     site = db.session.get(Site, delivery.site_id)
+    if not site.webhook_url:  # turned off since the event
+        delivery.state, delivery.last_error = "failed", "webhook turned off"
+        db.session.commit()
+        return delivery.state
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(site.webhook_url, data=body, method="POST", headers={
         "Content-Type": "application/json", "User-Agent": USER_AGENT,
         "X-Moderation-Event": delivery.event, "X-Moderation-Delivery": str(delivery.id),
         "X-Moderation-Timestamp": timestamp,
-        "X-Moderation-Signature": signature(site.webhook_secret or "", timestamp, body),
+        "X-Moderation-Signature": signature(privacy().open_secret(site.webhook_secret_ciphertext),
+                                            timestamp, body),
     })
     delivery.attempts += 1
     code, error = _post(request)

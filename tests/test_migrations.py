@@ -5,9 +5,11 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
 from moderation.extensions import db
+from moderation.orm import Site
+from moderation.privacy import privacy
 
 
 def schema_drift(app) -> list:
@@ -27,3 +29,20 @@ def test_downgrade_to_nothing_and_upgrade_again(app):
         assert {"sites", "threads", "comments", "status_changes", "moderators", "bans"} <= set(
             inspect(db.engine).get_table_names())
     assert schema_drift(app) == []
+
+
+def test_webhook_secrets_are_encrypted_on_the_way_up_and_restored_on_the_way_down(app, site):
+    with app.app_context():
+        downgrade(revision="0003")
+        db.session.execute(text("UPDATE sites SET webhook_url = 'https://hook.example/x', "
+                                "webhook_secret = 'plain-secret' WHERE id = :id"), {"id": site})
+        db.session.commit()
+        upgrade()
+        stored = db.session.scalar(select(Site.webhook_secret_ciphertext))
+        assert b"plain-secret" not in stored
+        assert privacy().open_secret(stored) == "plain-secret"
+        db.session.rollback()  # a migration's ALTER TABLE waits for every open transaction
+        downgrade(revision="0003")
+        assert db.session.scalar(text("SELECT webhook_secret FROM sites")) == "plain-secret"
+        db.session.rollback()
+        upgrade()

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from moderation import webhooks
 from moderation.extensions import db
-from moderation.orm import Site, WebhookDelivery
+from moderation.orm import Comment, Site, WebhookDelivery
+from moderation.scoring import score_comment
 
 
 class Receiver:
@@ -146,9 +147,30 @@ def test_sites_without_a_webhook_record_nothing(app, post_comment):
     assert deliveries(app) == []
 
 
+def test_the_signing_secret_is_stored_encrypted(app, secret):
+    with app.app_context():
+        stored = db.session.scalar(select(Site.webhook_secret_ciphertext))
+    assert secret.encode() not in stored
+
+
+def test_a_delivery_for_a_webhook_turned_off_since_fails_without_sending(
+        app, site, post_comment, receiver, secret):
+    celery = app.extensions["celery"]
+    celery.conf.task_always_eager = False
+    celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: the delivery waits in the table
+    public_id = post_comment().get_json()["id"]
+    with app.app_context():
+        score_comment(db.session.scalar(select(Comment.id).where(Comment.public_id == public_id)))
+    assert app.test_cli_runner().invoke(args=["sites", "webhook", site]).exit_code == 0
+    (delivery,) = deliveries(app)
+    with app.app_context():
+        assert webhooks.deliver(delivery.id) == "failed"
+    assert receiver.requests == []
+    assert [(d.state, d.last_error) for d in deliveries(app)] == [
+        ("failed", "webhook turned off")]
+
+
 def test_a_delivery_never_attempted_is_sent_by_the_sweeper(app, post_comment, receiver, secret):
-    from moderation.orm import Comment
-    from moderation.scoring import score_comment
     from moderation.sweeping import sweep_pending
 
     celery = app.extensions["celery"]
