@@ -26,15 +26,19 @@ def _privacy():
     return current_app.extensions['privacy']
 
 
+def _copy(source: str, target: str, convert) -> None:
+    """Fill column ``target`` with ``convert`` of each site's ``source``."""
+    connection = op.get_bind()
+    for site_id, value in connection.execute(
+            sa.select(sites.c.id, sites.c[source]).where(sites.c[source].is_not(None))).all():
+        connection.execute(
+            sites.update().where(sites.c.id == site_id).values({target: convert(value)}))
+
+
 def upgrade():
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.add_column(sa.Column('webhook_secret_ciphertext', sa.LargeBinary(), nullable=True))
-    connection = op.get_bind()
-    for site_id, secret in connection.execute(
-            sa.select(sites.c.id, sites.c.webhook_secret)
-            .where(sites.c.webhook_secret.is_not(None))).all():
-        connection.execute(sites.update().where(sites.c.id == site_id).values(
-            webhook_secret_ciphertext=_privacy().seal_secret(secret)))
+    _copy('webhook_secret', 'webhook_secret_ciphertext', _privacy().seal_secret)
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_column('webhook_secret')
 
@@ -42,11 +46,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.add_column(sa.Column('webhook_secret', sa.String(length=128), nullable=True))
-    connection = op.get_bind()
-    for site_id, ciphertext in connection.execute(
-            sa.select(sites.c.id, sites.c.webhook_secret_ciphertext)
-            .where(sites.c.webhook_secret_ciphertext.is_not(None))).all():
-        connection.execute(sites.update().where(sites.c.id == site_id).values(
-            webhook_secret=_privacy().open_secret(ciphertext)))
+    _copy('webhook_secret_ciphertext', 'webhook_secret', _privacy().open_secret)
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_column('webhook_secret_ciphertext')
