@@ -174,7 +174,9 @@
       highlighted(comment.body || '', termsOf(comment)),
       h('details', {}, h('summary', {}, 'As published'), preview),
       h('p', { class: 'problem', role: 'alert' }),
-      h('div', { class: 'actions' }, decide('approve'), decide('reject'), decide('spam')));
+      h('div', { class: 'actions' }, decide('approve'), decide('reject'), decide('spam'),
+        h('button', { type: 'button', class: 'ban', onclick: () => banAuthor(comment.id) }, 'Ban author',
+          h('kbd', { 'aria-hidden': 'true' }, 'b'))));
   };
 
   const updateSelection = () => {
@@ -220,6 +222,31 @@
     if (items.length) move(index); else $('queue-empty').focus();
   };
 
+  // A ban rejects the author's future comments on this site; this comment still awaits its
+  // decision. It takes two presses (button or b): the first only asks to confirm.
+  const banAuthor = async id => {
+    const item = items.find(entry => entry.comment.id === id);
+    if (!item) return;
+    const name = item.comment.author_name;
+    const button = item.el.querySelector('.ban');
+    if (button.disabled) return;
+    if (!button.dataset.armed) {
+      button.dataset.armed = 'yes';
+      button.firstChild.textContent = 'Confirm ban';
+      say(`Press Confirm ban to ban ${name}: their future comments on this site will be rejected.`);
+      return;
+    }
+    try {
+      await call(`comments/${encodeURIComponent(id)}/ban`, {});
+    } catch (error) {
+      if (error.status !== 401) item.el.querySelector('.problem').textContent = error.message;
+      return;
+    }
+    button.disabled = true;
+    button.firstChild.textContent = 'Author banned';
+    say(`Banned ${name}: their future comments will be rejected.`);
+  };
+
   const decideSelected = async decision => {
     const ids = items.map(item => item.comment.id).filter(id => selected.has(id));
     if (!ids.length) return;
@@ -263,7 +290,7 @@
     }
   });
 
-  // j/k move, a/r/s decide, x selects: never while typing in a field.
+  // j/k move, a/r/s decide, b bans, x selects: never while typing in a field.
   document.addEventListener('keydown', event => {
     if (event.ctrlKey || event.metaKey || event.altKey || $('workspace').hidden || $('panel-queue').hidden) return;
     if (event.target.matches('input:not([type=checkbox]), textarea, select, [contenteditable]')) return;
@@ -274,6 +301,7 @@
       a: () => item && decideOne(item.comment.id, 'approve'),
       r: () => item && decideOne(item.comment.id, 'reject'),
       s: () => item && decideOne(item.comment.id, 'spam'),
+      b: () => item && banAuthor(item.comment.id),
       x: () => item && item.el.querySelector('.pick').click(),
     };
     const action = actions[event.key];

@@ -120,6 +120,30 @@ def test_keyboard_moves_with_j_and_k_and_decides_with_a_r_and_s(live_server, pag
     assert pwned(page) == []
 
 
+def test_a_moderator_bans_an_author_in_two_presses_and_their_next_comment_is_rejected(
+        live_server, page):
+    site = live_server.new_site(premoderate=True)
+    live_server.post_comment(site=site, thread="ban", author_name="Troll",
+                             author_email="troll@example.com", body="Buy followers here.")
+    live_server.sign_in(page, site)
+    expect(queue_items(page)).to_have_count(1)
+
+    page.get_by_role("button", name="Ban author").click()  # only asks
+    expect(page.get_by_role("status")).to_have_text(
+        "Press Confirm ban to ban Troll: their future comments on this site will be rejected.")
+    assert live_server.post_comment(site=site, thread="ban", author_email="troll@example.com",
+                                    body="Still here.")["status"] == "held"
+
+    page.keyboard.press("b")  # confirms
+    expect(page.get_by_role("status")).to_have_text(
+        "Banned Troll: their future comments will be rejected.")
+    expect(page.get_by_role("button", name="Author banned")).to_be_disabled()
+    expect(queue_items(page)).to_have_count(1)  # the comment itself still awaits a decision
+    assert live_server.post_comment(site=site, thread="ban", author_email="troll@example.com",
+                                    body="Back again.")["status"] == "rejected"
+    assert pwned(page) == []
+
+
 def test_selected_comments_are_decided_in_bulk(live_server, page):
     site = live_server.new_site(premoderate=True)
     for number in range(3):
