@@ -11,6 +11,7 @@
   //= include safe_dom.js
   const when = iso => new Date(iso).toLocaleString();
   const say = text => { $('live').textContent = text; };
+  const LABEL = { approve: 'Approve', reject: 'Reject', spam: 'Spam', takedown: 'Take down' };
 
   let token = sessionStorage.getItem(TOKEN);
   let site = new URLSearchParams(location.search).get('site') || sessionStorage.getItem(SITE) || '';
@@ -154,8 +155,10 @@
       updateSelection();
     });
     const decide = decision => h('button', { type: 'button', class: 'decide ' + decision, 'data-decision': decision,
-      onclick: () => decideOne(comment.id, decision) }, decision[0].toUpperCase() + decision.slice(1),
+      onclick: () => decideOne(comment.id, decision) }, LABEL[decision],
     h('kbd', { 'aria-hidden': 'true' }, decision[0]));
+    // A published comment can only be taken down; anything else awaits (or can get) a verdict.
+    const verdicts = comment.status === 'approved' ? ['takedown'] : ['approve', 'reject', 'spam'];
     const thread = comment.thread || {};
     const preview = h('div', { class: 'published' });
     preview.append(safeHtml(comment.body_html || ''));
@@ -174,7 +177,7 @@
       highlighted(comment.body || '', termsOf(comment)),
       h('details', {}, h('summary', {}, 'As published'), preview),
       h('p', { class: 'problem', role: 'alert' }),
-      h('div', { class: 'actions' }, decide('approve'), decide('reject'), decide('spam'),
+      h('div', { class: 'actions' }, ...verdicts.map(decide),
         h('button', { type: 'button', class: 'ban', onclick: () => banAuthor(comment.id) }, 'Ban author',
           h('kbd', { 'aria-hidden': 'true' }, 'b'))));
   };
@@ -205,7 +208,7 @@
     updateSelection();
   };
 
-  const PAST = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam' };
+  const PAST = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam', takedown: 'Taken down' };
 
   const decideOne = async (id, decision) => {
     const item = items.find(entry => entry.comment.id === id);
@@ -290,7 +293,7 @@
     }
   });
 
-  // j/k move, a/r/s decide, b bans, x selects: never while typing in a field.
+  // j/k move, a/r/s decide, t takes down, b bans, x selects: never while typing in a field.
   document.addEventListener('keydown', event => {
     if (event.ctrlKey || event.metaKey || event.altKey || $('workspace').hidden || $('panel-queue').hidden) return;
     if (event.target.matches('input:not([type=checkbox]), textarea, select, [contenteditable]')) return;
@@ -301,6 +304,7 @@
       a: () => item && decideOne(item.comment.id, 'approve'),
       r: () => item && decideOne(item.comment.id, 'reject'),
       s: () => item && decideOne(item.comment.id, 'spam'),
+      t: () => item && decideOne(item.comment.id, 'takedown'),
       b: () => item && banAuthor(item.comment.id),
       x: () => item && item.el.querySelector('.pick').click(),
     };

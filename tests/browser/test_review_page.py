@@ -144,6 +144,30 @@ def test_a_moderator_bans_an_author_in_two_presses_and_their_next_comment_is_rej
     assert pwned(page) == []
 
 
+def test_a_published_comment_is_taken_down_and_leaves_the_readers_widget(
+        live_server, new_context, thread):
+    site = live_server.new_site()
+    live_server.post_comment(site=site, thread=thread, author_name="Regretful",
+                             body="Something I should not have published.")
+    reader = new_context().new_page()
+    live_server.news_page(reader, site=site, thread=thread)
+    expect(reader.locator("#comments h2")).to_have_text("1 Comment")
+
+    moderator = new_context().new_page()
+    live_server.sign_in(moderator, site)
+    moderator.get_by_label("Status").select_option("approved")
+    item = queue_items(moderator).filter(has_text="should not have published")
+    expect(item.get_by_role("button", name="Take down")).to_be_visible()
+    expect(item.get_by_role("button", name="Approve")).to_have_count(0)
+    moderator.keyboard.press("t")
+    expect(queue_items(moderator)).to_have_count(0)
+    expect(moderator.get_by_role("status")).to_have_text("Taken down: comment by Regretful.")
+
+    reader.reload()
+    expect(reader.locator("#comments h2")).to_have_text("0 Comments")
+    expect(reader.locator("#comments")).not_to_contain_text("should not have published")
+
+
 def test_selected_comments_are_decided_in_bulk(live_server, page):
     site = live_server.new_site(premoderate=True)
     for number in range(3):
