@@ -142,15 +142,13 @@ def portable(pipeline: Pipeline) -> Pipeline:
     """Replace a fitted :class:`NBLogisticEnsemble` by the equivalent LogisticRegression,
     in place, so skops can save and load the pipeline without trusting our own code."""
     classifier = pipeline.named_steps["classifier"]
-    ensemble = None
     for calibrated_classifier in classifier.calibrated_classifiers_:
         if isinstance(calibrated_classifier.estimator, NBLogisticEnsemble):
-            ensemble = calibrated_classifier.estimator
-            calibrated_classifier.estimator = ensemble.to_logistic()
+            calibrated_classifier.estimator = calibrated_classifier.estimator.to_logistic()
     if isinstance(classifier.estimator, NBLogisticEnsemble):
         template = classifier.estimator
         classifier.estimator = logistic(template.C)
-        pipeline.named_steps["classifier"].nb_ensemble_ = {
+        classifier.nb_ensemble_ = {
             "C": template.C, "nb_C": template.nb_C, "alpha": template.alpha}
     return pipeline
 
