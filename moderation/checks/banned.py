@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..orm import Ban, Comment, Site
 from ..status import Status
-from .base import CheckResult
+from .base import CheckResult, Prepared
 
 
 class BannedAuthor:
@@ -22,30 +22,17 @@ class BannedAuthor:
             Ban.site_id == site.id, Ban.email_digest == comment.email_digest))
         return self.verdict(banned is not None)
 
-    def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> _Banned:
+    def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> Prepared:
         """One query for the whole batch instead of one per comment."""
         digests = {comment.email_digest for comment in comments} - {None}
         bans = {(site_id, digest) for site_id, digest in db.session.execute(
             select(Ban.site_id, Ban.email_digest).where(
                 Ban.site_id.in_({comment.site_id for comment in comments}),
                 Ban.email_digest.in_(digests)))} if digests else set()
-        return _Banned(self, bans, {comment.id for comment in comments})
+        return Prepared(self, {comment.id: self.verdict(
+            (comment.site_id, comment.email_digest) in bans) for comment in comments})
 
     def verdict(self, banned: bool) -> CheckResult:
         if banned:
             return CheckResult(Status.REJECTED, [{"check": self.name, "detail": "author banned"}])
         return CheckResult()
-
-
-class _Banned:
-    """BannedAuthor for one batch: the bans of its authors, read once by ``prepare``."""
-
-    name = BannedAuthor.name
-
-    def __init__(self, check: BannedAuthor, bans: set[tuple[str, str]], prepared: set[int]):
-        self.check, self.bans, self.prepared = check, bans, prepared
-
-    def run(self, comment: Comment, site: Site) -> CheckResult:
-        if comment.id not in self.prepared:
-            return self.check.run(comment, site)
-        return self.check.verdict((site.id, comment.email_digest) in self.bans)

@@ -3,9 +3,9 @@
 A check decides one comment at a time (``run``). Scoring works in batches, so a
 check whose per-comment work is cheaper in bulk (a model, a database lookup)
 may also have ``prepare(comments, sites)``: called once per batch before any
-``run``, it returns the check to run on that batch's comments, holding what it
-computed up front. It returns a new object rather than storing the batch on
-itself, because the check instances are shared by every thread of a process.
+``run``, it returns the batch's verdicts as a ``Prepared`` check. It returns a new
+object rather than storing the batch on itself, because the check instances are
+shared by every thread of a process.
 """
 
 from __future__ import annotations
@@ -34,6 +34,18 @@ class Check(Protocol):
     name: str
 
     def run(self, comment: Comment, site: Site) -> CheckResult: ...
+
+
+class Prepared:
+    """A check with its verdicts on one batch computed up front by its ``prepare``; a
+    comment outside that batch is run through the check itself."""
+
+    def __init__(self, check: Check, verdicts: dict[int, CheckResult]):
+        self.check, self.verdicts, self.name = check, verdicts, check.name
+
+    def run(self, comment: Comment, site: Site) -> CheckResult:
+        verdict = self.verdicts.get(comment.id)
+        return verdict if verdict is not None else self.check.run(comment, site)
 
 
 def prepare(checks: Iterable[Check], comments: Sequence[Comment],

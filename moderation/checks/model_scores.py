@@ -16,7 +16,7 @@ from models.scoring import Scorer, TextScore, load_scorer
 
 from ..orm import Comment, Site
 from ..status import Status
-from .base import CheckResult
+from .base import CheckResult, Prepared
 
 OFF = 1.0
 # Most severe first: the first rule a score reaches decides.
@@ -53,27 +53,12 @@ class ModelScores:
         models = scorer()
         return result(models.score([comment.body])[0], site, models.thresholds)
 
-    def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> _Scored:
+    def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> Prepared:
         models = scorer()
         scores = models.score([comment.body for comment in comments])
-        return _Scored(self, {comment.id: score for comment, score in
-                              zip(comments, scores, strict=True)}, models.thresholds)
-
-
-class _Scored:
-    """ModelScores for one batch: the scores were computed up front by ``prepare``."""
-
-    name = ModelScores.name
-
-    def __init__(self, check: ModelScores, scores: dict[int, TextScore],
-                 defaults: dict[str, dict[str, float]]):
-        self.check, self.scores, self.defaults = check, scores, defaults
-
-    def run(self, comment: Comment, site: Site) -> CheckResult:
-        score = self.scores.get(comment.id)
-        if score is None:  # not in the batch it was prepared for
-            return self.check.run(comment, site)
-        return result(score, site, self.defaults)
+        return Prepared(self, {
+            comment.id: result(score, sites[comment.site_id], models.thresholds)
+            for comment, score in zip(comments, scores, strict=True)})
 
 
 def result(score: TextScore, site: Site, defaults: dict[str, dict[str, float]]) -> CheckResult:
