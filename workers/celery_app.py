@@ -21,8 +21,25 @@ SCORING_BATCH = 100
 PREFETCH_PER_PROCESS = 2 * SCORING_BATCH
 
 
-class FlaskBatches(Batches):
-    """A ``Batches`` task run inside its Flask app's context, like the app's other tasks.
+class _InFlaskApp:
+    """Runs the task inside its Flask app's context, with the id of the web request that
+    queued it, for the log lines."""
+
+    def __call__(self, *args, **kwargs):
+        token = request_id.set(_request_id_of(self.request))
+        try:
+            with self.app.flask_app.app_context():
+                return self.run(*args, **kwargs)
+        finally:
+            request_id.reset(token)
+
+
+class FlaskTask(_InFlaskApp, Task):
+    abstract = True
+
+
+class FlaskBatches(_InFlaskApp, Batches):
+    """A ``Batches`` task run like the app's other tasks.
 
     Ack semantics (celery-batches 0.11, read from its source): with ``acks_late`` the
     batch's messages are acknowledged when the batch function returns, whether it
@@ -36,14 +53,6 @@ class FlaskBatches(Batches):
 
     abstract = True
 
-    def __call__(self, *args, **kwargs):
-        token = request_id.set(_request_id_of(self.request))
-        try:
-            with self.app.flask_app.app_context():
-                return self.run(*args, **kwargs)
-        finally:
-            request_id.reset(token)
-
 
 def _request_id_of(task_request) -> str | None:
     """The web request's id, sent as a message header (eager runs keep headers apart)."""
@@ -51,15 +60,6 @@ def _request_id_of(task_request) -> str | None:
 
 
 def celery_init_app(app: Flask) -> Celery:
-    class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
-            token = request_id.set(_request_id_of(self.request))
-            try:
-                with app.app_context():
-                    return self.run(*args, **kwargs)
-            finally:
-                request_id.reset(token)
-
     broker = app.config["CELERY_BROKER_URL"]
     celery = Celery(app.name, task_cls=FlaskTask, include=["workers.tasks"])
     celery.conf.update(
@@ -89,7 +89,7 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
     )
-    celery.flask_app = app  # for FlaskBatches, which shared_task builds outside this function
+    celery.flask_app = app  # the app every task runs in (_InFlaskApp)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
