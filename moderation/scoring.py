@@ -39,12 +39,6 @@ class Decided:
     actor: str
 
 
-def score_comment(comment_id: int) -> Status | None:
-    """Decide one pending comment; a no-op (returns None) for any other, so re-runs change
-    nothing."""
-    return score_comments([comment_id]).get(comment_id)
-
-
 def score_comments(comment_ids: Iterable[int],
                    request_ids: Mapping[int, str | None] | None = None) -> dict[int, Status]:
     """Decide those of ``comment_ids`` still pending; returns their new statuses.

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from moderation.extensions import db
 from moderation.orm import Comment, StatusChange
-from moderation.scoring import score_comment
+from moderation.scoring import score_comments
 from moderation.status import Status
 
 
@@ -24,7 +24,7 @@ def test_scoring_twice_changes_nothing_the_second_time(app, post_comment):
     with app.app_context():
         comment = stored(app, public_id)
         before = (comment.status, comment.decided_at, log_length(comment.id))
-        assert score_comment(comment.id) is None
+        assert score_comments([comment.id]) == {}
         comment = stored(app, public_id)
         assert (comment.status, comment.decided_at, log_length(comment.id)) == before
 
@@ -38,7 +38,7 @@ def test_a_pending_comment_is_decided_with_its_reasons(app, client, site):
     assert response.get_json()["status"] == "pending"
     with app.app_context():
         comment = stored(app, response.get_json()["id"])
-        assert score_comment(comment.id) == Status.HELD
+        assert score_comments([comment.id]) == {comment.id: Status.HELD}
         comment = stored(app, response.get_json()["id"])
         assert comment.reasons == [{"check": "links", "detail": "3 links (site allows 2)"}]
         last = db.session.scalars(select(StatusChange).where(
@@ -48,4 +48,4 @@ def test_a_pending_comment_is_decided_with_its_reasons(app, client, site):
 
 def test_scoring_an_unknown_comment_is_a_no_op(app):
     with app.app_context():
-        assert score_comment(987654) is None
+        assert score_comments([987654]) == {}

@@ -69,7 +69,7 @@ def test_a_mixed_batch_decides_each_pending_comment_once(app, pending, site):
         digest = db.session.scalar(select(Comment.email_digest).where(Comment.id == banned))
         db.session.add(Ban(site_id=site, email_digest=digest, moderator="maria"))
         db.session.commit()
-        assert scoring.score_comment(decided_before) == Status.APPROVED
+        assert scoring.score_comments([decided_before]) == {decided_before: Status.APPROVED}
         batch = [clean, bot, links, banned, decided_before, clean, 987654]
 
         assert scoring.score_comments(batch) == {

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from moderation import webhooks
 from moderation.extensions import db
 from moderation.orm import Comment, Site, WebhookDelivery
-from moderation.scoring import score_comment
+from moderation.scoring import score_comments
 
 
 class Receiver:
@@ -160,7 +160,8 @@ def test_a_delivery_for_a_webhook_turned_off_since_fails_without_sending(
     celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: the delivery waits in the table
     public_id = post_comment().get_json()["id"]
     with app.app_context():
-        score_comment(db.session.scalar(select(Comment.id).where(Comment.public_id == public_id)))
+        score_comments([db.session.scalar(
+            select(Comment.id).where(Comment.public_id == public_id))])
     assert app.test_cli_runner().invoke(args=["sites", "webhook", site]).exit_code == 0
     (delivery,) = deliveries(app)
     with app.app_context():
@@ -178,7 +179,8 @@ def test_a_delivery_never_attempted_is_sent_by_the_sweeper(app, post_comment, re
     celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: nothing can be enqueued
     public_id = post_comment(nickname="bot").get_json()["id"]
     with app.app_context():
-        score_comment(db.session.scalar(select(Comment.id).where(Comment.public_id == public_id)))
+        score_comments([db.session.scalar(
+            select(Comment.id).where(Comment.public_id == public_id))])
     assert receiver.requests == [] and [d.attempts for d in deliveries(app)] == [0]
     celery.conf.task_always_eager = True  # the broker is back
     with app.app_context():
