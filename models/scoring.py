@@ -297,8 +297,8 @@ class Scorer:
         batch = Batch([normalise(text) for text in texts])
         spam, spam_terms = self.models["spam"].score_batch(batch, explain=True)
         toxicity, toxicity_terms = self.models["toxicity"].score_batch(batch, explain=True)
-        spam_version, toxicity_version = (m.version for m in self.models.values())
-        return [TextScore(s, t, s_terms, t_terms, spam_version, toxicity_version)
+        versions = self.versions
+        return [TextScore(s, t, s_terms, t_terms, versions["spam"], versions["toxicity"])
                 for s, t, s_terms, t_terms in zip(spam.tolist(), toxicity.tolist(), spam_terms,
                                                   toxicity_terms, strict=True)]
 
