@@ -123,7 +123,8 @@
       return block;
     }
     const escaped = terms.map(term => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    const pattern = new RegExp('(' + escaped.join('|') + ')', 'giu');
+    // Whole words only: a term "a" marks the word "a", not every a inside "answer".
+    const pattern = new RegExp('(?<![\\p{L}\\p{N}_])(' + escaped.join('|') + ')(?![\\p{L}\\p{N}_])', 'giu');
     text.split(pattern).forEach((part, index) => {
       if (part) block.append(index % 2 ? h('mark', {}, part) : part);
     });

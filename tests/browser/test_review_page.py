@@ -68,7 +68,7 @@ def test_the_queue_shows_scores_reasons_terms_and_author_history(
         body=f"Cheap pills here, and a {HELD_WORD} for the idiots on the council!")
     set_scores(live_server.app, risky["id"], spam=0.83, toxicity=0.64,
                terms=["cheap pills", "idiots"])
-    set_scores(live_server.app, calm["id"], spam=0.04, toxicity=0.12, terms=[])
+    set_scores(live_server.app, calm["id"], spam=0.04, toxicity=0.12, terms=["a"])
 
     live_server.sign_in(page, site)
     expect(queue_items(page)).to_have_count(2)
@@ -84,6 +84,8 @@ def test_the_queue_shows_scores_reasons_terms_and_author_history(
     expect(first.locator(".reasons li")).to_have_count(2)
     expect(first.locator(".reasons")).to_contain_text("word_lists")
     expect(first.locator(".reasons")).to_contain_text("models")
+    # whole words only: not the a inside "lawsuit", "really" and "answer"
+    expect(queue_items(page).nth(1).locator(".text mark")).to_have_text(["a", HELD_WORD])
     page.screenshot(path=artifacts / "review-page.png", full_page=True)
 
 
