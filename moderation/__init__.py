@@ -7,7 +7,19 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import after_commit, api, cli, database, errors, logs, metrics, ops, pages, privacy
+from . import (
+    after_commit,
+    api,
+    cli,
+    database,
+    errors,
+    logs,
+    metrics,
+    ops,
+    pages,
+    privacy,
+    publishing,
+)
 from .config import Config
 from .instance_secrets import resolve_secrets
 
@@ -26,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     after_commit.init_app()
     privacy.init_app(app)
+    publishing.init_app(app)
     _init_workers(app)
     errors.init_app(app)
     metrics.init_app(app)

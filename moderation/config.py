@@ -42,6 +42,7 @@ class Config:
             env.get("REDIS_URL") or "memory://")
         self.SUBMISSION_RATE_LIMIT = env.get("SUBMISSION_RATE_LIMIT", "30/minute;300/hour")
         self.MODERATION_AUTH_RATE_LIMIT = env.get("MODERATION_AUTH_RATE_LIMIT", "20/minute")
+        self.PUBLISHED_CACHE_SECONDS = float(env.get("PUBLISHED_CACHE_SECONDS", 1))
         self.IP_RETENTION_DAYS = int(env.get("IP_RETENTION_DAYS", 30))
         self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))
         self.MODELS_DIR = env.get("MODELS_DIR") or None  # None: the shipped models/artifacts

@@ -10,6 +10,7 @@ from .errors import Conflict
 from .extensions import db
 from .metrics import record_decision
 from .orm import Comment, StatusChange, Thread, utcnow
+from .publishing import forget_published_versions
 from .status import FINAL_DECISIONS, Status, can_transition
 
 
@@ -52,6 +53,7 @@ def record_submission(comment: Comment) -> None:
 
 def republish(thread_id: int, approved_delta: int = 0) -> None:
     """New list version (and ETag) for a thread whose published comments changed."""
+    call_after_commit(db.session, forget_published_versions)
     db.session.execute(
         update(Thread)
         .where(Thread.id == thread_id)
@@ -72,5 +74,6 @@ _REPUBLISH = (
 def republish_threads(deltas: dict[int, int]) -> None:
     """``republish`` for many threads in one executemany, in ascending thread id."""
     if deltas:
+        call_after_commit(db.session, forget_published_versions)
         db.session.execute(_REPUBLISH, [{"thread": thread_id, "delta": delta}
                                         for thread_id, delta in sorted(deltas.items())])

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import Connection, bindparam, select
 
 from .extensions import db
 from .orm import Comment, Thread
 from .pagination import after, decode_cursor, encode_cursor
+from .read_caches import Pages, ThreadVersions
 from .sites import site_policy
 from .status import Status
 
@@ -56,22 +55,37 @@ class ThreadPage:
     next_cursor: str | None
 
 
+def init_app(app: Flask) -> None:
+    app.extensions["published_versions"] = ThreadVersions(app.config["PUBLISHED_CACHE_SECONDS"])
+    app.extensions["published_pages"] = Pages(PAGE_CACHE_BYTES)
+
+
 def published_thread(site_id: str, key: str) -> PublishedThread | None:
-    """One indexed row read; ``None`` for a thread nobody commented on. Unknown site: 422."""
+    """One indexed row read, remembered briefly; ``None`` for a thread nobody commented on.
+    Unknown site: 422."""
     site_policy(site_id)
-    with _reading() as connection:
-        row = connection.execute(_THREAD, {"site_id": site_id, "key": key}).first()
-    return PublishedThread(*row) if row else None
+
+    def read() -> PublishedThread | None:
+        with _reading() as connection:
+            row = connection.execute(_THREAD, {"site_id": site_id, "key": key}).first()
+        return PublishedThread(*row) if row else None
+
+    return current_app.extensions["published_versions"].get((site_id, key), read)
+
+
+def forget_published_versions() -> None:
+    """After this process committed a republish: its own readers see it at once."""
+    current_app.extensions["published_versions"].forget_all()
 
 
 @contextmanager
 def _reading() -> Iterator[Connection]:
     """Public reads run outside the request's session, in autocommit: no BEGIN and no ROLLBACK
     round trips for statements that change nothing (each sees committed data, as before)."""
-    engine = current_app.extensions.get("published_reads")
-    if engine is None or engine.engine is not db.engine:
-        engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        current_app.extensions["published_reads"] = engine
+    base, engine = current_app.extensions.get("published_reads", (None, None))
+    if base is not db.engine:  # an option engine's ``.engine`` is itself: keep the base apart
+        base, engine = db.engine, db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        current_app.extensions["published_reads"] = (base, engine)
     with engine.connect() as connection:
         yield connection
 
@@ -108,32 +122,7 @@ def cached_page(site_id: str, key: str, etag: str, render: Callable[[], bytes]) 
     The ETag names the thread's ``published_version``, which every change to what the
     page shows bumps (decisions, edits, deletions, erasure), in whichever process made it.
     """
-    cache = current_app.extensions.setdefault("published_pages", _PageCache(PAGE_CACHE_BYTES))
-    return cache.get((site_id, key, etag), render)
-
-
-class _PageCache:
-    """Least recently used, bounded by bytes; shared by a worker's threads."""
-
-    def __init__(self, capacity: int):
-        self.capacity, self.size = capacity, 0
-        self.pages: OrderedDict[tuple, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple, render: Callable[[], bytes]) -> bytes:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-                return page
-        page = render()
-        with self.lock:
-            if key not in self.pages and len(page) <= self.capacity:
-                self.pages[key] = page
-                self.size += len(page)
-                while self.size > self.capacity:
-                    self.size -= len(self.pages.popitem(last=False)[1])
-        return page
+    return current_app.extensions["published_pages"].get((site_id, key, etag), render)
 
 
 def approved_counts(site_id: str, keys: list[str]) -> dict[str, int]:

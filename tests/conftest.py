@@ -154,8 +154,14 @@ def module_app(request, tmp_path_factory) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def app(database_url, tmp_path, monkeypatch) -> Iterator[Flask]:
-    app = make_app(database_url, tmp_path, monkeypatch)
+def app_config() -> dict:
+    """Config overrides for ``app``: ``@pytest.mark.parametrize("app_config", [{...}])``."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, monkeypatch, app_config) -> Iterator[Flask]:
+    app = make_app(database_url, tmp_path, monkeypatch, **app_config)
     yield app
     with app.app_context():
         db.session.remove()

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import base64
+import time
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import update
 
+from moderation import create_app
+from moderation.comments import find_by_public_id
+from moderation.decisions import change_status
 from moderation.extensions import db
 from moderation.orm import Comment
+from moderation.status import Status
+
+from .conftest import test_config
 
 THREAD = "2026/11/city-council-budget"
 LIST = f"/api/v1/comments?site=news&thread={THREAD}"
@@ -248,6 +255,44 @@ def test_the_etag_changes_when_the_first_comment_of_a_thread_is_approved(listing
     before = listing().headers["ETag"]
     publish(1)
     assert listing(**{"If-None-Match": before}).status_code == 200
+
+
+@pytest.fixture
+def approve_elsewhere(database_url):
+    """Approve a comment from another app on the same database: another web process, or a
+    Celery worker, whose commits this process's memory does not hear of."""
+    other = create_app(test_config(database_url))
+
+    def approve(public_id: str) -> None:
+        with other.app_context():
+            change_status(find_by_public_id(public_id), Status.APPROVED, actor="moderator:ann")
+            db.session.commit()
+
+    yield approve
+    with other.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("app_config", [{"PUBLISHED_CACHE_SECONDS": 60}])
+def test_readers_are_answered_from_memory_within_the_cache_time(listing, post_comment,
+                                                               site_policy, approve_elsewhere):
+    site_policy(premoderate=True)
+    held = post_comment().get_json()["id"]
+    before = listing()
+    approve_elsewhere(held)
+    assert listing().headers["ETag"] == before.headers["ETag"]
+    assert ids(listing()) == []
+
+
+@pytest.mark.parametrize("app_config", [{"PUBLISHED_CACHE_SECONDS": 0.2}])
+def test_another_process_decision_reaches_readers_once_the_cache_time_is_over(
+        listing, post_comment, site_policy, approve_elsewhere):
+    site_policy(premoderate=True)
+    held = post_comment().get_json()["id"]
+    assert ids(listing()) == []
+    approve_elsewhere(held)
+    time.sleep(0.25)
+    assert ids(listing()) == [held]
 
 
 def test_counts_are_approved_comments_per_thread(client, publish, post_comment):
