@@ -28,7 +28,6 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _database_url(
             env.get("DATABASE_URL"), Path(instance_path) / "moderation.db"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         broker = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL") or ""
         self.CELERY_BROKER_URL = broker
         self.SECRET_KEY = env.get("SECRET_KEY") or None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from .extensions import db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).with_name("migrations"))
+# A pooled connection idle this long is pinged before use (see ``_ping_if_idle``).
+IDLE_BEFORE_PING_SECONDS = 1.0
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -21,6 +24,32 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _note_checkin(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _pinger(engine: Engine):
+    """``pool_pre_ping``, but only for a connection that sat idle in the pool.
+
+    A ping on every checkout is a round trip on every request. A connection in steady use
+    was working a moment ago, and the first one a database restart breaks makes SQLAlchemy
+    invalidate every older connection in the pool; what a restart can catch unawares is a
+    connection left idle across it, so only those are pinged, and a dead one is replaced
+    before the request sees it.
+    """
+
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("stale pooled connection") from error
+
+    return ping_if_idle
 
 
 def _end_session(_error: BaseException | None) -> None:
@@ -44,3 +73,6 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _configure_sqlite)
+        else:
+            event.listen(engine, "checkin", _note_checkin)
+            event.listen(engine, "checkout", _pinger(engine))
