@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
@@ -27,6 +28,7 @@ from .instance_secrets import resolve_secrets
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("MODERATION_INSTANCE_PATH"),
                 instance_relative_config=True)
+    app.session_interface = NoCookieSessions()
     os.makedirs(app.instance_path, exist_ok=True)
     config = Config(instance_path=app.instance_path)
     app.config.from_mapping(config.as_dict())
@@ -50,6 +52,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
+
+
+class NoCookieSessions(SessionInterface):
+    """Nothing here keeps state in a cookie (moderators send a token, readers nothing), so no
+    request pays for reading and signing one; ``flask.session`` is Flask's null session."""
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response):
+        pass
 
 
 def _init_workers(app: Flask) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask
-from sqlalchemy import event
+from flask import Flask, current_app
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
@@ -56,10 +58,24 @@ def _end_session(_error: BaseException | None) -> None:
     """Close the session before Flask-SQLAlchemy does, and drop the connection if the close
     (its ROLLBACK) fails: a database that went away after the response was made must not
     turn that response into a 500 from the teardown."""
+    if not db.session.registry.has():  # this context never used the session
+        return
     try:
         db.session.close()
     except DBAPIError:
         db.session().invalidate()
+
+
+@contextmanager
+def autocommit() -> Iterator[Connection]:
+    """A connection outside the request's session, each statement its own transaction: no
+    BEGIN and no COMMIT or ROLLBACK round trips, for reads and for one-statement writes."""
+    base, engine = current_app.extensions.get("autocommit_engine", (None, None))
+    if base is not db.engine:  # an option engine's ``.engine`` is itself: keep the base apart
+        base, engine = db.engine, db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        current_app.extensions["autocommit_engine"] = (base, engine)
+    with engine.connect() as connection:
+        yield connection
 
 
 def init_app(app: Flask) -> None:

@@ -45,12 +45,6 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
     return change
 
 
-def record_submission(comment: Comment) -> None:
-    """The first log entry: the comment exists, pending."""
-    db.session.add(StatusChange(comment_id=comment.id, from_status=None,
-                                to_status=comment.status.value, actor="submission"))
-
-
 def republish(thread_id: int, approved_delta: int = 0) -> None:
     """New list version (and ETag) for a thread whose published comments changed."""
     call_after_commit(db.session, forget_published_versions)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
 from flask import Flask, current_app
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import bindparam, select
 
+from .database import autocommit
 from .extensions import db
 from .orm import Comment, Thread
 from .pagination import after, decode_cursor, encode_cursor
@@ -66,7 +66,7 @@ def published_thread(site_id: str, key: str) -> PublishedThread | None:
     site_policy(site_id)
 
     def read() -> PublishedThread | None:
-        with _reading() as connection:
+        with autocommit() as connection:
             row = connection.execute(_THREAD, {"site_id": site_id, "key": key}).first()
         return PublishedThread(*row) if row else None
 
@@ -76,18 +76,6 @@ def published_thread(site_id: str, key: str) -> PublishedThread | None:
 def forget_published_versions() -> None:
     """After this process committed a republish: its own readers see it at once."""
     current_app.extensions["published_versions"].forget_all()
-
-
-@contextmanager
-def _reading() -> Iterator[Connection]:
-    """Public reads run outside the request's session, in autocommit: no BEGIN and no ROLLBACK
-    round trips for statements that change nothing (each sees committed data, as before)."""
-    base, engine = current_app.extensions.get("published_reads", (None, None))
-    if base is not db.engine:  # an option engine's ``.engine`` is itself: keep the base apart
-        base, engine = db.engine, db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        current_app.extensions["published_reads"] = (base, engine)
-    with engine.connect() as connection:
-        yield connection
 
 
 def thread_etag(thread: PublishedThread | None, query: dict) -> str:
@@ -105,7 +93,7 @@ def approved_page(site_id: str, key: str, thread: PublishedThread | None, *, sor
     query = _PAGES[sort]
     if position:
         query = query.where(after(_KEYS, position, sort == "newest"))
-    with _reading() as connection:
+    with autocommit() as connection:
         rows = connection.execute(query, {"thread_id": thread.id, "limit": limit + 1}).all()
     more = len(rows) > limit
     rows = rows[:limit]

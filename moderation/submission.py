@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, exists, func, null, or_, select
+from sqlalchemy import bindparam, exists, func, insert, literal, null, or_, select
 
 from .comments import find_by_public_id
-from .decisions import record_submission
+from .database import autocommit
 from .errors import Duplicate, Forbidden, RateLimited, ThreadClosed, ValidationFailed
 from .extensions import db
 from .metrics import SUBMITTED
-from .orm import Comment, Thread, utcnow
+from .orm import Comment, StatusChange, Thread, new_public_id, utcnow
 from .privacy import privacy, token_digest
 from .queueing import enqueue_scoring
 from .rendering import render_body
@@ -31,8 +31,7 @@ from .threads import get_or_create_thread
 
 @dataclass(frozen=True)
 class Accepted:
-    """What the 202 says, kept apart from the ORM row: the commit expires it, and reading it
-    again would cost a query."""
+    """What the 202 says."""
 
     author_token: str
     public_id: str
@@ -67,6 +66,24 @@ _PRIOR = select(_THREAD_ID, select(_threads.c.closed).where(*_THREAD).scalar_sub
 _PRIOR_WITH_FLOOD = _PRIOR.add_columns(_LAST_FROM_AUTHOR)
 _PRIOR = _PRIOR.add_columns(null())
 
+# The new comment and its first log entry. Named parameters (``new_<column>``), each of its
+# column's type, so one prepared statement serves every submission.
+_changes = StatusChange.__table__
+_SUBMITTED = ("public_id", "site_id", "thread_id", "parent_id", "author_name", "author_url",
+              "email_ciphertext", "email_digest", "author_token_digest", "ip_digest", "body",
+              "body_digest", "body_html", "honeypot_filled", "status", "risk", "version",
+              "reasons", "model_versions", "created_at", "updated_at")
+_NEW_COMMENT = insert(_comments).values({
+    name: bindparam(f"new_{name}", type_=_comments.c[name].type) for name in _SUBMITTED
+}).returning(_comments.c.id, _comments.c.created_at)
+_ENTRY = {"from_status": None, "to_status": Status.PENDING.value, "actor": "submission"}
+_new = _NEW_COMMENT.cte("new_comment")
+_NEW_COMMENT_WITH_ENTRY = insert(_changes).from_select(
+    ["comment_id", "from_status", "to_status", "actor", "created_at"],
+    select(_new.c.id, null(), literal(_ENTRY["to_status"]), literal(_ENTRY["actor"]),
+           _new.c.created_at),
+).returning(_changes.c.comment_id)
+
 
 def body_digest(body: str) -> str:
     """Duplicates are the same words, whatever the case and spacing."""
@@ -81,35 +98,55 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     ip_digest = privacy().ip_digest(ip)
     digest = body_digest(data["body"])
     prior = _read_prior(site, data["thread"], sealed.digest, digest, ip_digest)
-    thread_id = prior.thread_id
-    if thread_id is None:
-        thread_id = get_or_create_thread(site.id, data["thread"], data.get("thread_title"),
-                                         data.get("thread_url")).id
     if prior.thread_closed:
         raise ThreadClosed()
-    parent = _reply_target(data.get("parent_id"), thread_id)
+    parent = _reply_target(data.get("parent_id"), prior.thread_id)
     if prior.duplicate:
         raise Duplicate()
     _check_flood(site, prior.last_from_author)
+    thread_id = prior.thread_id or _new_thread(site.id, data)
 
-    token = secrets.token_urlsafe(32)
-    comment = Comment(
-        site_id=site.id, thread_id=thread_id, parent_id=parent.id if parent else None,
-        author_name=data["author_name"], author_url=data.get("author_url"),
-        email_ciphertext=sealed.ciphertext, email_digest=sealed.digest,
-        author_token_digest=token_digest(token), ip_digest=ip_digest,
-        body=data["body"], body_digest=digest, body_html=render_body(data["body"]),
-        honeypot_filled=bool(data.get("nickname")), status=Status.PENDING,
-    )
-    db.session.add(comment)
-    db.session.flush()
-    record_submission(comment)
-    comment_id, public_id = comment.id, comment.public_id  # before commit expires them
-    db.session.commit()
+    token, public_id, now = secrets.token_urlsafe(32), new_public_id(), utcnow()
+    comment_id = _store({
+        "public_id": public_id, "site_id": site.id, "thread_id": thread_id,
+        "parent_id": parent.id if parent else None, "author_name": data["author_name"],
+        "author_url": data.get("author_url"), "email_ciphertext": sealed.ciphertext,
+        "email_digest": sealed.digest, "author_token_digest": token_digest(token),
+        "ip_digest": ip_digest, "body": data["body"], "body_digest": digest,
+        "body_html": render_body(data["body"]), "honeypot_filled": bool(data.get("nickname")),
+        "status": Status.PENDING, "risk": 0.0, "version": 1, "reasons": [],
+        "model_versions": {}, "created_at": now, "updated_at": now,
+    })
     enqueue_scoring(comment_id)
     status = _status_after_enqueue(comment_id)
     SUBMITTED.labels(status.value).inc()
     return Accepted(token, public_id, status)
+
+
+def _new_thread(site_id: str, data: dict) -> int:
+    """The first comment's thread, committed before the comment is written beside it."""
+    thread_id = get_or_create_thread(site_id, data["thread"], data.get("thread_title"),
+                                     data.get("thread_url")).id
+    db.session.commit()
+    return thread_id
+
+
+def _store(comment: dict) -> int:
+    """Write the comment and its first log entry (pending, by "submission") atomically.
+
+    Core statements, not the ORM, on a connection of their own: on PostgreSQL one
+    data-modifying CTE in autocommit, so a single round trip with no BEGIN or COMMIT;
+    SQLite has no DML in a CTE, so two statements in one transaction there.
+    """
+    params = {f"new_{name}": value for name, value in comment.items()}
+    if db.engine.dialect.name == "postgresql":
+        with autocommit() as connection:
+            return connection.execute(_NEW_COMMENT_WITH_ENTRY, params).scalar_one()
+    with db.engine.begin() as connection:
+        comment_id, created_at = connection.execute(_NEW_COMMENT, params).one()
+        connection.execute(insert(_changes), {"comment_id": comment_id, "created_at": created_at,
+                                              **_ENTRY})
+    return comment_id
 
 
 def _read_prior(site: SitePolicy, key: str, email_digest: str, digest: str,
@@ -117,9 +154,10 @@ def _read_prior(site: SitePolicy, key: str, email_digest: str, digest: str,
     """The thread, the duplicate check and the flood check: one round trip, not three."""
     flood = site.flood_interval_seconds > 0
     since = utcnow() - timedelta(seconds=site.flood_interval_seconds) if flood else None
-    row = db.session.execute(_PRIOR_WITH_FLOOD if flood else _PRIOR, {
-        "site_id": site.id, "key": key, "email_digest": email_digest, "body_digest": digest,
-        "ip_digest": ip_digest, "since": since}).one()
+    with autocommit() as connection:
+        row = connection.execute(_PRIOR_WITH_FLOOD if flood else _PRIOR, {
+            "site_id": site.id, "key": key, "email_digest": email_digest,
+            "body_digest": digest, "ip_digest": ip_digest, "since": since}).one()
     return _Prior(row[0], bool(row[1]), bool(row[2]), row[3])
 
 
@@ -130,7 +168,7 @@ def _status_after_enqueue(comment_id: int) -> Status:
     return db.session.scalar(select(Comment.status).where(Comment.id == comment_id))
 
 
-def _reply_target(parent_public_id: str | None, thread_id: int) -> Comment | None:
+def _reply_target(parent_public_id: str | None, thread_id: int | None) -> Comment | None:
     if not parent_public_id:
         return None
     parent = find_by_public_id(parent_public_id)

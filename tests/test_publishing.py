@@ -16,7 +16,7 @@ from moderation.extensions import db
 from moderation.orm import Comment
 from moderation.status import Status
 
-from .conftest import test_config
+from .conftest import test_config as app_config_for
 
 THREAD = "2026/11/city-council-budget"
 LIST = f"/api/v1/comments?site=news&thread={THREAD}"
@@ -261,7 +261,7 @@ def test_the_etag_changes_when_the_first_comment_of_a_thread_is_approved(listing
 def approve_elsewhere(database_url):
     """Approve a comment from another app on the same database: another web process, or a
     Celery worker, whose commits this process's memory does not hear of."""
-    other = create_app(test_config(database_url))
+    other = create_app(app_config_for(database_url))
 
     def approve(public_id: str) -> None:
         with other.app_context():
