@@ -260,7 +260,8 @@ class Bench:
                         for rate in FIXED_RATES]
         at_300 = next(row for row in e2e["fixed"] if row["rate"] == 300)
         e2e["p99_at_300_under_1s"] = at_300["decision_p99_ms"] < 1000 and not at_300["non_202"]
-        # start near what both halves managed alone, then step by 25 % until the verdict flips
+        # start near what both halves managed alone, step by 25 % until the verdict flips,
+        # then halve the gap between the best rate kept up with and the worst one not
         estimate = min(e2e["drain_per_s"], http["submit_with_workers"]["requests_per_s"])
         rate = max(50, int(estimate * 0.9 / 25) * 25)
         trials, passed, failed = [], [], []
@@ -272,10 +273,9 @@ class Bench:
                               and row["backlog_max"] < rate)
             trials.append(row)
             (passed if row["kept_up"] else failed).append(rate)
-            if passed and failed:
+            rate = next_sustain_rate(rate, row["kept_up"], passed, failed)
+            if rate is None:
                 break
-            step = max(25, round(rate * 0.25 / 25) * 25)
-            rate = rate + step if row["kept_up"] else max(25, rate - step)
             load.wait_until(lambda: self.pending() == 0, timeout=300)
         e2e.update(sustained_trials=trials, sustained_per_s=max(passed, default=0),
                    sustain_seconds=self.sustain_seconds)
@@ -307,6 +307,17 @@ class Bench:
                              "requests_per_connection": REQUESTS_PER_CONNECTION,
                              "wrk_seconds": self.wrk_seconds, "warmup_seconds": self.warmup},
                 "http": http, "end_to_end": e2e, "memory": memory}
+
+
+def next_sustain_rate(rate: int, kept_up: bool, passed: list[int],
+                      failed: list[int]) -> int | None:
+    """The next arrival rate to try, in steps of 25/s; None once no untried rate lies
+    between the best one kept up with and the worst one not."""
+    if passed and failed:
+        middle = round((max(passed) + min(failed)) / 2 / 25) * 25
+        return middle if max(passed) < middle < min(failed) else None
+    step = max(25, round(rate * 0.25 / 25) * 25)
+    return rate + step if kept_up else max(25, rate - step)
 
 
 def serve_defaults() -> tuple[int, int]:
