@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from .extensions import db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).with_name("migrations"))
-# A pooled connection idle this long is pinged before use (see ``_ping_if_idle``).
+# A pooled connection idle this long is pinged before use (see ``_pinger``).
 IDLE_BEFORE_PING_SECONDS = 1.0
 
 
