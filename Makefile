@@ -42,5 +42,6 @@ BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/moderation_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install -y wrk)" >&2; exit 1; }
+	test -x $(BIN)/py-spy || $(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py --database-url $(BENCH_DATABASE_URL) \
 		--redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 """``make bench``: the production topology on this machine, measured against two ceilings.
 
-    python bench/run.py [--quick] [--keep] [--database-url URL] [--redis-url URL]
+    python bench/run.py [--quick] [--keep] [--no-profile] [--database-url URL] [--redis-url URL]
 
 Creates its own PostgreSQL database (``moderation_bench`` by default; dropped and created
 again) and empties its own Redis DB (9), migrates, creates a bench site, starts the
@@ -10,7 +10,8 @@ Procfile's web, worker and beat with production settings, and measures:
 - submissions: POST /api/v1/comments with wrk (unique authors and bodies per request);
 - end to end: submit→decision (``decided_at - created_at`` from the database) at fixed
   arrival rates, and the highest rate the scoring keeps up with for 60 s;
-- resident memory of a gunicorn worker and a Celery worker child.
+- resident memory of a gunicorn worker and a Celery worker child;
+- with py-spy, the web's CPU per submission by stage, ours and the insert+push ceiling's.
 
 In the same run it measures two ceilings under the same gunicorn settings (a bare Flask
 app returning the same JSON; a Flask app doing one psycopg INSERT and one Redis LPUSH per
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +43,7 @@ import redis  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 
 from bench.harness import load, processes, report  # noqa: E402
+from bench.harness import profile as profile_harness  # noqa: E402
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/moderation_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/9"
@@ -111,6 +114,8 @@ class Bench:
     def start(self, name: str) -> None:
         self.running[name] = processes.start_procfile_entry(name, self.env, self.folder,
                                                             WEB_PORT)
+        if name == "web":
+            self.server_pid = self.running[name].pid  # what --profile samples
 
     def stop(self, name: str) -> None:
         self.running.pop(name).stop(timeout=60)
@@ -132,7 +137,10 @@ class Bench:
         return self.db.execute("SELECT count(*) FROM comments WHERE status = 'pending'"
                                ).fetchone()[0]
 
-    def wrk(self, path: str, script: str, **env: str) -> dict:
+    def wrk(self, path: str, script: str, profile: str | None = None, **env: str) -> dict:
+        """Warm up, then measure. With ``profile`` (a name), one more run of the same length
+        under py-spy adds the server's CPU per request by stage, under ``cpu``: sampling
+        costs CPU, so the measured run goes unsampled."""
         url = self.base + path
         # a fresh run name per wrk run: its authors and bodies are new (no 409 duplicates)
         env = {"BENCH_ORIGIN": ORIGIN,
@@ -142,21 +150,38 @@ class Bench:
                  env={**env, "BENCH_RUN": f"{run}-warm{time.time_ns()}"})
         result = load.wrk(url, script, seconds=self.wrk_seconds, connections=CONNECTIONS,
                           env={**env, "BENCH_RUN": f"{run}-{time.time_ns()}"})
+        if profile and not self.args.no_profile:
+            result["cpu"] = self.profiled(url, script, profile,
+                                          {**env, "BENCH_RUN": f"{run}-py-spy{time.time_ns()}"})
         print(f"  {script} {path[:60]}: {result['requests_per_s']:.0f} req/s, p50 "
               f"{result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
               f"{result['errors']} errors", flush=True)
         return result
+
+    def profiled(self, url: str, script: str, name: str, env: dict) -> dict:
+        """A wrk run with py-spy sampling the server inside it, a second in from either end,
+        so every sample falls in steady load; requests in that window = rate x its length."""
+        seconds = self.wrk_seconds - 2
+        with ThreadPoolExecutor(1) as pool:
+            running = pool.submit(load.wrk, url, script, seconds=self.wrk_seconds,
+                                  connections=CONNECTIONS, env=env)
+            time.sleep(1)
+            sampler = profile_harness.Sampler(self.server_pid, seconds,
+                                              self.folder / f"{name}.pyspy.txt")
+            rate = running.result()["requests_per_s"]
+        return sampler.result(round(rate * seconds))
 
     def ceiling(self, module: str, measure) -> dict:
         process = processes.start_ceiling(module, {**self.env, "BENCH_READ_PAYLOAD": str(
             self.folder / "page.json")}, self.folder, CEILING_PORT, self.web_workers,
             self.web_threads)
         base, self.base = self.base, f"http://127.0.0.1:{CEILING_PORT}"
+        self.server_pid = process.pid
         try:
             processes.wait_http(self.base + "/nothing", expect=404, timeout=30)
             return measure()
         finally:
-            self.base = base
+            self.base, self.server_pid = base, self.running["web"].pid
             process.stop()
 
     # --- phases --------------------------------------------------------------------------
@@ -192,9 +217,10 @@ class Bench:
         print("submissions (Celery worker stopped: the web alone, as for the ceiling)", flush=True)
         self.stop("worker")
         env = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
-        http["ceiling_submit"] = self.ceiling(
-            "insert_push", lambda: self.wrk("/api/v1/comments", "submit.lua", **env))
-        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", BENCH_RUN="web", **env)
+        http["ceiling_submit"] = self.ceiling("insert_push", lambda: self.wrk(
+            "/api/v1/comments", "submit.lua", profile="ceiling_submit", **env))
+        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", profile="submit",
+                                  BENCH_RUN="web", **env)
         backlog = self.pending()
         self.start("worker")
         started = time.monotonic()
@@ -333,6 +359,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (about 3 minutes)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--no-profile", action="store_true",
+                        help="skip the py-spy runs that split the web's CPU per submission "
+                             "(ours and the ceiling's) by stage")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  DEFAULT_DATABASE))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))

@@ -78,9 +78,10 @@ def tables(results: dict) -> list[str]:
     lines += ["", "| arrival rate /s | achieved /s | POST p50 ms | POST p99 ms | "
                   "submit→decision p50 ms | p99 ms | max ms | non-202 | backlog growth /s |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    sustained = f" ({results['end_to_end']['sustain_seconds']:g} s)"
     for row in results["end_to_end"]["fixed"] + results["end_to_end"]["sustained_trials"]:
         lines.append(
-            f"| {row['rate']:g}{' (60 s)' if row.get('sustained_trial') else ''} | "
+            f"| {row['rate']:g}{sustained if row.get('sustained_trial') else ''} | "
             f"{row['achieved_per_s']:.0f} | {_ms(row['post_p50_ms'])} | "
             f"{_ms(row['post_p99_ms'])} | {_ms(row['decision_p50_ms'])} | "
             f"{_ms(row['decision_p99_ms'])} | {_ms(row['decision_max_ms'])} | "
@@ -91,6 +92,7 @@ def tables(results: dict) -> list[str]:
               f"- highest arrival rate kept up with for {e2e['sustain_seconds']:g} s: "
               f"**{e2e['sustained_per_s']:g} comments/s** (target ≥ 500; p99 submit→decision "
               f"< 1 s at 300/s: {'yes' if e2e['p99_at_300_under_1s'] else 'NO'})"]
+    lines += _cpu_by_stage(http)
     memory = results["memory"]
     lines += ["", "| process | RSS MiB |", "|---|---:|",
               f"| gunicorn web worker (each) | "
@@ -99,6 +101,21 @@ def tables(results: dict) -> list[str]:
               f"| Celery worker child (each) | "
               f"{', '.join(map(str, memory['worker']['children_mib']))} |",
               f"| Celery main process | {memory['worker']['master_mib']} |"]
+    return lines
+
+
+def _cpu_by_stage(http: dict) -> list[str]:
+    """With ``--profile``: the web's CPU per submission, ours next to the ceiling's."""
+    ours, top = http["submit"].get("cpu"), http["ceiling_submit"].get("cpu")
+    if not (ours and top):
+        return []
+    lines = ["", "| web CPU per submission, by stage (py-spy) | ours ms | ceiling ms |",
+             "|---|---:|---:|"]
+    for stage in dict.fromkeys([*ours["stages_ms"], *top["stages_ms"]]):
+        lines.append(f"| {stage} | {ours['stages_ms'].get(stage, 0):.3f} | "
+                     f"{top['stages_ms'].get(stage, 0):.3f} |")
+    lines.append(f"| **all** ({ours['samples']} and {top['samples']} samples) | "
+                 f"**{ours['cpu_ms_per_request']:.3f}** | **{top['cpu_ms_per_request']:.3f}** |")
     return lines
 
 
@@ -126,5 +143,8 @@ def markdown(results: dict) -> str:
         f"Web-only submissions run with the Celery worker stopped (the ceiling's queue has no "
         f"consumer either); end-to-end runs use an open-loop asyncio client on this machine "
         f"(it shares the 2 cores), and submit→decision is `decided_at - created_at` read "
-        f"from the database.", ""]
+        f"from the database. The CPU-by-stage table comes from one more submission run each "
+        f"(ours, the ceiling's) under `py-spy record --gil` (samples of a thread holding the "
+        f"GIL, so Python on the CPU, not waiting), divided by the requests served meanwhile; "
+        f"the database and Redis servers' own CPU is not in it.", ""]
     return "\n".join(head + tables(results)) + "\n"
