@@ -137,10 +137,7 @@ class Bench:
         return self.db.execute("SELECT count(*) FROM comments WHERE status = 'pending'"
                                ).fetchone()[0]
 
-    def wrk(self, path: str, script: str, profile: str | None = None, **env: str) -> dict:
-        """Warm up, then measure. With ``profile`` (a name), one more run of the same length
-        under py-spy adds the server's CPU per request by stage, under ``cpu``: sampling
-        costs CPU, so the measured run goes unsampled."""
+    def wrk(self, path: str, script: str, **env: str) -> dict:
         url = self.base + path
         # a fresh run name per wrk run: its authors and bodies are new (no 409 duplicates)
         env = {"BENCH_ORIGIN": ORIGIN,
@@ -150,20 +147,19 @@ class Bench:
                  env={**env, "BENCH_RUN": f"{run}-warm{time.time_ns()}"})
         result = load.wrk(url, script, seconds=self.wrk_seconds, connections=CONNECTIONS,
                           env={**env, "BENCH_RUN": f"{run}-{time.time_ns()}"})
-        if profile and not self.args.no_profile:
-            result["cpu"] = self.profiled(url, script, profile,
-                                          {**env, "BENCH_RUN": f"{run}-py-spy{time.time_ns()}"})
         print(f"  {script} {path[:60]}: {result['requests_per_s']:.0f} req/s, p50 "
               f"{result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
               f"{result['errors']} errors", flush=True)
         return result
 
-    def profiled(self, url: str, script: str, name: str, env: dict) -> dict:
+    def profiled(self, path: str, script: str, name: str, **env: str) -> dict:
         """A wrk run with py-spy sampling the server inside it, a second in from either end,
         so every sample falls in steady load; requests in that window = rate x its length."""
         seconds = self.wrk_seconds - 2
+        env = {"BENCH_ORIGIN": ORIGIN, "BENCH_REQUESTS_PER_CONNECTION":
+               str(REQUESTS_PER_CONNECTION), **env, "BENCH_RUN": f"{name}-{time.time_ns()}"}
         with ThreadPoolExecutor(1) as pool:
-            running = pool.submit(load.wrk, url, script, seconds=self.wrk_seconds,
+            running = pool.submit(load.wrk, self.base + path, script, seconds=self.wrk_seconds,
                                   connections=CONNECTIONS, env=env)
             time.sleep(1)
             sampler = profile_harness.Sampler(self.server_pid, seconds,
@@ -217,10 +213,9 @@ class Bench:
         print("submissions (Celery worker stopped: the web alone, as for the ceiling)", flush=True)
         self.stop("worker")
         env = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
-        http["ceiling_submit"] = self.ceiling("insert_push", lambda: self.wrk(
-            "/api/v1/comments", "submit.lua", profile="ceiling_submit", **env))
-        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", profile="submit",
-                                  BENCH_RUN="web", **env)
+        http["ceiling_submit"] = self.ceiling(
+            "insert_push", lambda: self.wrk("/api/v1/comments", "submit.lua", **env))
+        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", BENCH_RUN="web", **env)
         backlog = self.pending()
         self.start("worker")
         started = time.monotonic()
@@ -233,6 +228,16 @@ class Bench:
         http["submit_with_workers"] = self.wrk("/api/v1/comments", "submit.lua",
                                                BENCH_RUN="both", **env)
         load.wait_until(lambda: self.pending() == 0, timeout=600)
+
+    def cpu_by_stage(self, http: dict) -> None:
+        """Last, so its extra rows and sampling disturb no other figure: the web's CPU per
+        submission by stage, ours and the ceiling's, worker stopped as in ``submissions``."""
+        print("web CPU per submission by stage (py-spy)", flush=True)
+        self.stop("worker")
+        env = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
+        http["ceiling_submit"]["cpu"] = self.ceiling("insert_push", lambda: self.profiled(
+            "/api/v1/comments", "submit.lua", "ceiling_submit", **env))
+        http["submit"]["cpu"] = self.profiled("/api/v1/comments", "submit.lua", "submit", **env)
 
     def arrival_run(self, rate: float, seconds: float, label: str) -> dict:
         def body(index: int) -> bytes:
@@ -324,6 +329,8 @@ class Bench:
         self.end_to_end(e2e, http)
         memory = self.memory()
         celery = len(processes.children(self.running["worker"].pid))
+        if not self.args.no_profile:
+            self.cpu_by_stage(http)
         machine["load_average_after"] = report.load_average()
         return {"benchmark": "make bench", "machine": machine,
                 "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
