@@ -67,12 +67,12 @@ _PRIOR_WITH_FLOOD = _PRIOR.add_columns(_LAST_FROM_AUTHOR)
 _PRIOR = _PRIOR.add_columns(null())
 
 # The new comment and its first log entry. Named parameters (``new_<column>``), each of its
-# column's type, so one prepared statement serves every submission.
+# column's type, so one prepared statement serves every submission; the other columns get
+# the table's defaults (pending, version 1, created now...).
 _changes = StatusChange.__table__
 _SUBMITTED = ("public_id", "site_id", "thread_id", "parent_id", "author_name", "author_url",
               "email_ciphertext", "email_digest", "author_token_digest", "ip_digest", "body",
-              "body_digest", "body_html", "honeypot_filled", "status", "risk", "version",
-              "reasons", "model_versions", "created_at", "updated_at")
+              "body_digest", "body_html", "honeypot_filled")
 _NEW_COMMENT = insert(_comments).values({
     name: bindparam(f"new_{name}", type_=_comments.c[name].type) for name in _SUBMITTED
 }).returning(_comments.c.id, _comments.c.created_at)
@@ -106,7 +106,7 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     _check_flood(site, prior.last_from_author)
     thread_id = prior.thread_id or _new_thread(site.id, data)
 
-    token, public_id, now = secrets.token_urlsafe(32), new_public_id(), utcnow()
+    token, public_id = secrets.token_urlsafe(32), new_public_id()
     comment_id = _store({
         "public_id": public_id, "site_id": site.id, "thread_id": thread_id,
         "parent_id": parent.id if parent else None, "author_name": data["author_name"],
@@ -114,8 +114,6 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
         "email_digest": sealed.digest, "author_token_digest": token_digest(token),
         "ip_digest": ip_digest, "body": data["body"], "body_digest": digest,
         "body_html": render_body(data["body"]), "honeypot_filled": bool(data.get("nickname")),
-        "status": Status.PENDING, "risk": 0.0, "version": 1, "reasons": [],
-        "model_versions": {}, "created_at": now, "updated_at": now,
     })
     enqueue_scoring(comment_id)
     status = _status_after_enqueue(comment_id)
