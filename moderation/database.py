@@ -70,11 +70,7 @@ def _end_session(_error: BaseException | None) -> None:
 def autocommit() -> Iterator[Connection]:
     """A connection outside the request's session, each statement its own transaction: no
     BEGIN and no COMMIT or ROLLBACK round trips, for reads and for one-statement writes."""
-    base, engine = current_app.extensions.get("autocommit_engine", (None, None))
-    if base is not db.engine:  # an option engine's ``.engine`` is itself: keep the base apart
-        base, engine = db.engine, db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        current_app.extensions["autocommit_engine"] = (base, engine)
-    with engine.connect() as connection:
+    with current_app.extensions["autocommit_engine"].connect() as connection:
         yield connection
 
 
@@ -87,6 +83,9 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():
         engine: Engine = db.engine
+        # shares the engine's pool (and its events); built once, not per connection
+        app.extensions["autocommit_engine"] = engine.execution_options(
+            isolation_level="AUTOCOMMIT")
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _configure_sqlite)
         else:
