@@ -166,15 +166,23 @@ class Ban(db.Model):
 
 
 class WebhookDelivery(db.Model):
-    """Outbox and delivery log: written with the status change, sent after commit."""
+    """Outbox and delivery log: written with the status change, sent after commit.
+
+    A row names the comment and the status its event announces, never what the comment
+    says: webhooks.deliver builds the body when it sends, so an erasure leaves nothing here
+    to scrub and an event still waiting goes out with the comment as it is by then.
+    """
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (Index("ix_webhook_deliveries_state_created", "state", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # X-Moderation-Delivery: random, so receivers learn nothing of other tenants' volume
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
     event: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16), default="pending")  # delivered | failed
     attempts: Mapped[int] = mapped_column(default=0)
     last_status_code: Mapped[int | None]

@@ -25,10 +25,16 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                self.send_response(receiver.replies.pop(0) if receiver.replies else 200)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append({"method": self.command, "path": self.path,
+                                          "headers": dict(self.headers), "body": body})
+                reply = receiver.replies.pop(0) if receiver.replies else 200
+                self.send_response(reply)
+                if 300 <= reply < 400:
+                    self.send_header("Location", "/landed-after-redirect")
                 self.end_headers()
+
+            do_GET = do_POST
 
             def log_message(self, *args):
                 pass
@@ -187,3 +193,81 @@ def test_a_delivery_never_attempted_is_sent_by_the_sweeper(app, post_comment, re
         assert sweep_pending(0) == 1
         assert sweep_pending(0) == 0
     assert len(receiver.requests) == 1
+
+
+def test_a_redirect_is_not_followed_and_not_delivered(app, post_comment, receiver, secret):
+    receiver.replies = [302]
+    post_comment()
+    assert [(r["method"], r["path"]) for r in receiver.requests] == [("POST", "/hooks")]
+    (delivery,) = deliveries(app)
+    assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("pending", 1, 302)
+
+
+def test_delivery_ids_are_random_not_a_count(app, post_comment, receiver, secret):
+    post_comment(body="first")
+    post_comment(body="second")
+    ids = [r["headers"]["X-Moderation-Delivery"] for r in receiver.requests]
+    assert len(set(ids)) == 2 and not any(delivery_id.isdigit() for delivery_id in ids)
+    assert all(len(delivery_id) >= 16 for delivery_id in ids)
+
+
+def test_a_plain_http_webhook_url_is_logged_as_a_warning(app, site, caplog):
+    with caplog.at_level("WARNING", logger="moderation.webhooks"):
+        app.test_cli_runner().invoke(args=["sites", "webhook", site, "--url",
+                                           "https://hooks.example/ok"])
+        assert caplog.records == []
+        app.test_cli_runner().invoke(args=["sites", "webhook", site, "--url",
+                                           "http://hooks.example/plain"])
+    (record,) = caplog.records
+    assert record.levelname == "WARNING" and "http://" in record.getMessage()
+    assert webhooks.url_warning("HTTP://hooks.example/x") and not webhooks.url_warning(None)
+
+
+def test_the_body_is_built_when_sent_and_the_row_stores_no_content(app, post_comment, receiver,
+                                                                   secret):
+    celery = app.extensions["celery"]
+    celery.conf.task_always_eager = False
+    celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: the delivery waits in the table
+    public_id = post_comment(author_name="Rowena", body="Stored nowhere else").get_json()["id"]
+    with app.app_context():
+        score_comments([db.session.scalar(
+            select(Comment.id).where(Comment.public_id == public_id))])
+        comment = db.session.scalar(select(Comment).where(Comment.public_id == public_id))
+        comment.author_name = "Renamed"
+        db.session.commit()
+        (delivery,) = db.session.scalars(select(WebhookDelivery)).all()
+        assert "payload" not in WebhookDelivery.__table__.c
+        assert webhooks.deliver(delivery.id) == "delivered"
+    sent = json.loads(receiver.requests[0]["body"])
+    assert sent["comment"]["author_name"] == "Renamed"
+    assert sent["comment"]["status"] == "approved" and sent["event"] == "comment.approved"
+
+
+def test_deliveries_stored_with_their_body_keep_only_ids_after_the_upgrade(app, post_comment):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    public_id = post_comment(author_name="Old Row").get_json()["id"]
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("SQLite copies the comments table in 0006, which its foreign keys "
+                        "refuse while rows refer to it")
+        downgrade(revision="0004")
+        comment_id = db.session.scalar(text("SELECT id FROM comments"))
+        db.session.execute(text(
+            "INSERT INTO webhook_deliveries (site_id, event, payload, state, attempts, created_at)"
+            " VALUES ('news', 'comment.held', :payload, 'pending', 0, CURRENT_TIMESTAMP)"),
+            {"payload": json.dumps({"event": "comment.held", "comment": {
+                "id": public_id, "status": "held", "author_name": "Old Row"}})})
+        db.session.commit()
+        upgrade()
+        (delivery,) = db.session.scalars(select(WebhookDelivery)).all()
+        assert (delivery.comment_id, delivery.status, delivery.event) == (
+            comment_id, "held", "comment.held")
+        assert len(delivery.public_id) == 16
+        db.session.rollback()  # a migration's ALTER TABLE waits for every open transaction
+        downgrade(revision="0004")
+        stored = db.session.scalar(text("SELECT payload FROM webhook_deliveries"))
+        assert "Old Row" not in str(stored) and public_id in str(stored)
+        db.session.rollback()
+        upgrade()
