@@ -7,13 +7,15 @@ needed; logs record counts, never the address.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
+from . import webhooks
 from .decisions import change_status, republish
 from .extensions import db
-from .orm import Ban, Comment, Site, Thread, utcnow
+from .orm import Ban, Comment, Site, StatusChange, Thread, utcnow
 from .privacy import privacy
 from .status import Status, can_transition
 
@@ -48,24 +50,52 @@ def export_author(email: str) -> dict:
 
 
 def erase_author(email: str) -> int:
-    """Remove the address and its hashes everywhere; anonymise or delete comments per site."""
+    """Remove the address and its hashes everywhere; anonymise or delete comments per site.
+
+    The personal fields go first, so nothing recorded afterwards (status log, webhook
+    events) can copy them. Sites hear of each erased comment (``comment.deleted``, or
+    ``comment.anonymised`` for a mirror to drop the name), with its ids and status only.
+    """
     digest = privacy().email_digest(email)
     comments = _comments_of(email)
     modes = dict(db.session.execute(select(Site.id, Site.erasure_mode)).all())
+    _redact_status_log(comments)
+    for comment in comments:
+        _forget_author(comment, delete=modes[comment.site_id] == "delete")
     for comment in comments:
         if modes[comment.site_id] == "delete":
             if can_transition(comment.status, Status.DELETED):
                 change_status(comment, Status.DELETED, actor="privacy:erasure",
                               reason="erased at the author's request")
-            comment.body = comment.body_html = ""
-        comment.author_name, comment.author_url = ANONYMOUS, None
-        comment.email_ciphertext = comment.email_digest = comment.ip_digest = None
+        elif comment.status != Status.DELETED:
+            webhooks.record_event(comment, comment.status, webhooks.ANONYMISED)
     for thread_id in {c.thread_id for c in comments if c.status == Status.APPROVED}:
         republish(thread_id)  # cached lists must not keep showing the erased name
     db.session.execute(delete(Ban).where(Ban.email_digest == digest))
     db.session.commit()
     log.info("privacy erasure: %d comments anonymised or deleted", len(comments))
     return len(comments)
+
+
+def _forget_author(comment: Comment, *, delete: bool) -> None:
+    """Blank who wrote it; with ``delete`` also what it said, and the words picked from it."""
+    comment.author_name, comment.author_url = ANONYMOUS, None
+    comment.email_ciphertext = comment.email_digest = comment.ip_digest = None
+    comment.body_digest = ""  # unkeyed: anyone holding the text could match it
+    if delete:
+        comment.body = comment.body_html = ""
+        comment.reasons = [{key: value for key, value in reason.items() if key != "terms"}
+                           for reason in comment.reasons]
+
+
+def _redact_status_log(comments: list[Comment]) -> None:
+    """A moderator's reason may name the author: the name gives way to ``ANONYMOUS``."""
+    names = {c.id: re.compile(rf"(?<!\w){re.escape(c.author_name)}(?!\w)", re.IGNORECASE)
+             for c in comments}
+    changes = db.session.scalars(select(StatusChange).where(
+        StatusChange.comment_id.in_(names), StatusChange.reason.is_not(None)))
+    for change in changes:
+        change.reason = names[change.comment_id].sub(ANONYMOUS, change.reason)
 
 
 def drop_expired_ip_hashes(days: int) -> int:

@@ -11,8 +11,10 @@ import itertools
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
@@ -257,3 +259,43 @@ def backdate(app) -> Callable:
             db.session.commit()
 
     return move
+
+
+class Receiver:
+    """A local HTTP webhook receiver: records every request, answers the next queued status.
+
+    200 when none is left; a 3xx comes with a ``Location``, to see whether it is followed.
+    """
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.replies: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append({"method": self.command, "path": self.path,
+                                          "headers": dict(self.headers), "body": body})
+                reply = receiver.replies.pop(0) if receiver.replies else 200
+                self.send_response(reply)
+                if 300 <= reply < 400:
+                    self.send_header("Location", "/landed-after-redirect")
+                self.end_headers()
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    receiver = Receiver()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()

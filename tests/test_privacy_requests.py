@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from moderation.extensions import db
@@ -89,3 +90,61 @@ def test_erasure_changes_the_etag_of_lists_that_showed_the_name(app, client, pos
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 200
     assert again.get_json()["comments"][0]["author_name"] == "Anonymous"
+
+
+def every_stored_text(app) -> str:
+    """Every column of every row of every table but ``sites``, as one lower-cased text.
+
+    (A site's own word lists name the words its rules look for.)
+    """
+    with app.app_context():
+        return "\n".join(repr(tuple(row)) for table in db.metadata.sorted_tables
+                         if table.name != "sites"
+                         for row in db.session.execute(table.select())).lower()
+
+
+@pytest.mark.parametrize("mode", ["delete", "anonymise"])
+def test_erasure_leaves_the_author_nowhere_and_tells_the_site_ids_only(
+        app, client, site, site_policy, post_comment, receiver, mode):
+    from moderation import webhooks
+    from moderation.decisions import change_status
+    from moderation.orm import WebhookDelivery
+    from moderation.scoring import score_comments
+    from moderation.status import Status
+
+    site_policy(erasure_mode=mode, held_words=["zorblax"])
+    app.test_cli_runner().invoke(args=["sites", "webhook", site, "--url", receiver.url])
+    celery = app.extensions["celery"]
+    celery.conf.task_always_eager = False
+    celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: the events wait in the outbox
+    email, name, words = "quentin.vexley@example.com", "Quentin Vexley", ["zorblax", "flurbington"]
+    held, approved = (post_comment(author_email=email, author_name=name, body=body,
+                                   author_url="https://vexley.example").get_json()["id"]
+                      for body in ("Zorblax flurbington!", "Flurbington again."))
+    with app.app_context():
+        comments = {c.public_id: c for c in db.session.scalars(select(Comment))}
+        score_comments([c.id for c in comments.values()])
+        change_status(db.session.get(Comment, comments[held].id), Status.REJECTED,
+                      actor="moderator:m", reason=f"{name} again, quentin vexley's usual")
+        db.session.commit()
+    before = every_stored_text(app)
+    assert all(text in before for text in (name.lower(), "'terms': ['zorblax']", *words))
+
+    result = app.test_cli_runner().invoke(args=["privacy", "erase", email, "--yes"])
+    assert result.exit_code == 0, result.output
+    celery.conf.task_always_eager = True
+    with app.app_context():
+        for delivery_id in db.session.scalars(select(WebhookDelivery.id)).all():
+            webhooks.deliver(delivery_id)
+
+    stored = every_stored_text(app)
+    sent = b"\n".join(r["body"] for r in receiver.requests).decode().lower()
+    secret_texts = [email, name.lower(), "vexley", *(words if mode == "delete" else [])]
+    assert [text for text in secret_texts if text in stored] == []
+    assert [text for text in [email, "vexley", *words] if text in sent] == []
+    announced = [json.loads(r["body"]) for r in receiver.requests]
+    last = {e["comment"]["id"]: e for e in announced}
+    assert set(last) == {held, approved}
+    assert all(set(e["comment"]) == {"id", "status"} for e in announced)
+    expected = ({"comment.deleted"} if mode == "delete" else {webhooks.ANONYMISED})
+    assert {e["event"] for e in last.values()} == expected

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -13,43 +11,6 @@ from moderation import webhooks
 from moderation.extensions import db
 from moderation.orm import Comment, Site, WebhookDelivery
 from moderation.scoring import score_comments
-
-
-class Receiver:
-    """Records every request; answers with the next queued status (200 when none is left)."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.replies: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"method": self.command, "path": self.path,
-                                          "headers": dict(self.headers), "body": body})
-                reply = receiver.replies.pop(0) if receiver.replies else 200
-                self.send_response(reply)
-                if 300 <= reply < 400:
-                    self.send_header("Location", "/landed-after-redirect")
-                self.end_headers()
-
-            do_GET = do_POST
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
 
 
 @pytest.fixture
