@@ -41,21 +41,26 @@ _ASCII_CONTROLS = str.maketrans(
     {i: " " if chr(i).isspace() else None for i in [*range(32), 127]})
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"})
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|co|uk|us|ru|de|io|ly|me|tv|tk|xyz|gl|gd"
+# Each link search is linear in the word's length, so no word makes normalising slow. An
+# address starts where its run of address characters starts: a start inside the run finds
+# the same address or none, so the look-behind only skips starts the search would retry.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PREFIXED_URL = re.compile(r"(?:https?://|www\.)\S+")
+_BARE_URL = re.compile(
+    r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|co|uk|us|ru|de|io|ly|me|tv|tk|xyz|gl|gd"
     r"|be|in|cc|club|online|site|top|link|shop|app|pl|ro|br|fr|es|nl|ca|au|jp|cn|eu|ch|se|ws"
     r"|to|su)\b(?:/\S*)?"
 )
+_HOST_START = re.compile(r"\b[a-z0-9-]")
+_HOST_RUN = re.compile(r"(?:[a-z0-9-]+\.)*[a-z0-9-]*")
 _HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/?#:\s]+)")
-_MENTION = re.compile(r"@\w+")
+_MENTIONS = re.compile(r"(?:@\w+)*")  # each holds one "@": \w excludes it
 _REPEAT = re.compile(r"(.)\1{" + str(MAX_REPEAT) + ",}", re.DOTALL)
 # Words that may hold a link, a mention or leetspeak; plain words skip the slow path.
 # A match is always a whole whitespace-delimited word: the look-behind only lets it start
 # at a word's first character (without it every position of every word is tried).
 _SUSPECT_WORD = re.compile(r"(?<!\S)\S*?(?:[@:/013457$|]|[.!](?=\S))\S*")
-_LEET_RUN = re.compile(r"[a-z0-9@$!|]*[013457@$!|][a-z0-9@$!|]*")
+_LEET_RUN = re.compile(r"(?<![a-z0-9@$!|])[a-z0-9@$!|]*[013457@$!|][a-z0-9@$!|]*")
 _NUMBER_WITH_UNIT = re.compile(r"\d+[a-z]{1,3}")
 _NON_LEET_DIGIT = re.compile(r"[2689]")
 
@@ -68,23 +73,70 @@ def normalise(text: str) -> str:
 
 
 def _fold_word(word: str) -> str:
-    """Map links, e-mails and a leading mention to tokens and unfold leetspeak in one word.
+    """Map links, e-mails and leading mentions to tokens and unfold leetspeak in one word.
 
     Working word by word, and splitting a word around each token it yields, is
     what makes :func:`normalise` idempotent: every piece returned is already in
-    canonical form.
+    canonical form. The pieces wait on a stack rather than in recursive calls, so
+    a word of thousands of mentions or links costs no stack depth. Each piece
+    carries the kinds of link it may still hold: one a search found missing from
+    a word is missing from every part of it, and is not searched for again.
     """
-    if not word:
-        return word
-    link = _EMAIL.search(word) or _URL.search(word)
-    if link:
-        token = EMAIL_TOKEN if link.re is _EMAIL else _url_tokens(link.group())
-        return f"{_fold_word(word[:link.start()])} {token} {_fold_word(word[link.end():])}"
-    mention = _MENTION.match(word)
-    if mention:
-        return f" {MENTION_TOKEN} {_fold_word(word[mention.end():])}"
-    folded = _cap_repeats(_LEET_RUN.sub(_fold_leet, word))
-    return word if folded == word else _fold_word(folded)  # unfolding can reveal a link
+    folded: list[str] = []
+    todo: list[tuple[str, int | None]] = [(word, _ANY_LINK)]
+    while todo:
+        piece, kinds = todo.pop()
+        if kinds is None:  # a token, already canonical
+            folded.append(piece)
+            continue
+        link, kinds = _first_link(piece, kinds)
+        if link:
+            token = EMAIL_TOKEN if link.re is _EMAIL else _url_tokens(link.group())
+            todo += [(piece[link.end():], kinds), (f" {token} ", None),
+                     (piece[:link.start()], kinds)]
+            continue
+        # The leading mentions; after one ends (at a non-word character) no link can start.
+        mentions = _MENTIONS.match(piece)
+        folded.append(f" {MENTION_TOKEN} " * mentions.group().count("@"))
+        rest = piece[mentions.end():]
+        unfolded = _cap_repeats(_LEET_RUN.sub(_fold_leet, rest))
+        if unfolded == rest:
+            folded.append(rest)
+        else:
+            todo.append((unfolded, _ANY_LINK))  # unfolding can reveal a link
+    return "".join(folded)
+
+
+_EMAIL_KIND, _PREFIXED_KIND = 1, 2
+_ANY_LINK = _EMAIL_KIND | _PREFIXED_KIND
+
+
+def _first_link(piece: str, kinds: int) -> tuple[re.Match[str] | None, int]:
+    """The first e-mail address in ``piece``, else its leftmost link; and the kinds of link
+    its parts may still hold."""
+    if kinds & _EMAIL_KIND:
+        if email := _EMAIL.search(piece):
+            return email, kinds
+        kinds &= ~_EMAIL_KIND
+    prefixed = _PREFIXED_URL.search(piece) if kinds & _PREFIXED_KIND else None
+    if prefixed is None:
+        kinds &= ~_PREFIXED_KIND
+    return _bare_url(piece, prefixed.start() if prefixed else len(piece)) or prefixed, kinds
+
+
+def _bare_url(piece: str, before: int) -> re.Match[str] | None:
+    """The leftmost bare host (``example.com/page``) starting before ``before``.
+
+    A host is tried from the first place in each run of host characters where a
+    word starts; when that fails, a start later in the run would only find the
+    same labels and fail too, so the run is skipped whole.
+    """
+    at = 0
+    while (start := _HOST_START.search(piece, at)) and start.start() < before:
+        if host := _BARE_URL.match(piece, start.start()):
+            return host
+        at = _HOST_RUN.match(piece, start.start()).end()
+    return None
 
 
 def _fold_unicode(text: str) -> str:
