@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import artifacts, datasets, evaluation, retraining, training
+from . import artifacts, cards, datasets, evaluation, fairness, retraining, training
 from .artifacts import ArtifactError
 from .datasets import DatasetError
 from .retraining import LabelError
@@ -33,18 +33,25 @@ def train(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    """Score the shipped artifacts and both baselines on the held-out splits; print the table."""
+    """Leave each corpus out in turn and score the shipped recipe and both baselines on it;
+    print the tables and write them to <task>-evaluation.md beside the artifacts."""
     data_dir = datasets.resolve_data_dir(args.data)
     directory = Path(args.artifacts) if args.artifacts else artifacts.ARTIFACTS_DIR
     for task in args.task or artifacts.TASKS:
         artifact = artifacts.load(task, directory)
         splits = training.HELD_OUT[task](data_dir)
+        predictor = evaluation.model_predictor(artifact.pipeline)
         shipped = evaluation.held_out_predictions(
             splits, lambda ts, task=task: evaluation.model_predictor(training.fit(task, ts)),
-            prefit={splits[-1].train.name: evaluation.model_predictor(artifact.pipeline)})
-        rows = evaluation.evaluate(task, splits, shipped, artifact.thresholds)
+            prefit={training.final_training_set(splits).name: predictor})
+        report = {**artifact.metadata,
+                  **evaluation.assess(task, splits, shipped, predictor, artifact.thresholds)}
         print(f"{artifact.version} thresholds {artifact.thresholds}")
-        print(evaluation.format_table(rows) + "\n", flush=True)
+        print(evaluation.format_table(report["metrics"]))
+        if "fairness" in report:
+            print(evaluation.format_table([fairness.summary(report["fairness"])],
+                                          fairness.KEYS))
+        print(f"wrote {cards.write_evaluation(directory, report)}\n", flush=True)
     return 0
 
 

@@ -32,7 +32,9 @@ SMS_FILE = "sms-spam/SMSSpamCollection"
 DAVIDSON_FILE = "davidson-hate-offensive/labeled_data.csv"
 DAVIDSON_CLASSES = ("hate", "offensive", "neither")
 TWEETEVAL_TASKS = ("offensive", "hate")
-DAVIDSON_TEST_FRACTION = 0.2
+CIVIL_COMMENTS_FILE = "civil-comments-toxic-spans/comments.csv"
+FOX_NEWS_FILE = "fox-news-comments/comments.csv"
+INSTAGRAM_FILE = "instagram-scam-comments/comments.csv"
 CIVIL_REFERENCE = "civil-reference"  # the held-out split of clean text from the other task
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -142,6 +144,34 @@ def load_tweeteval(data_dir: Path, task: str, split: str) -> Corpus:
     return Corpus(f"tweeteval-{task}-{split}", [html.unescape(t) for t in texts], labels)
 
 
+def load_civil_comments(data_dir: Path) -> Corpus:
+    """Civil Comments (toxic spans): news-site comments all once flagged, so its civil rows
+    are borderline; label 1 unless most raters ticked "not toxic"."""
+    return _csv_corpus(data_dir / CIVIL_COMMENTS_FILE, "civil-comments")
+
+
+def load_fox_news(data_dir: Path) -> Corpus:
+    """Fox News reader comments, label 1 = hateful; ``groups`` holds each one's article."""
+    path = _require(data_dir / FOX_NEWS_FILE)
+    corpus = _csv_corpus(path, "fox-news")
+    with path.open(encoding="utf-8", newline="") as handle:
+        threads = tuple(row["thread"] for row in csv.DictReader(handle))
+    return Corpus(corpus.name, corpus.texts, corpus.labels, threads)
+
+
+def load_instagram(data_dir: Path) -> Corpus:
+    """ScamSpot: Instagram comments (lower-cased), label 1 = scam or spam."""
+    return _csv_corpus(data_dir / INSTAGRAM_FILE, "instagram")
+
+
+def _csv_corpus(path: Path, name: str) -> Corpus:
+    with _require(path).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    _require_columns(path, rows, ("text", "label"))
+    labels = _labels(path, [row["label"] for row in rows], "1")
+    return Corpus(name, [html.unescape(row["text"]) for row in rows], labels)
+
+
 def held_out_split(corpus: Corpus, fraction: float, salt: str) -> tuple[Corpus, Corpus]:
     """A fixed (train, test) split: a row is in test when a hash of its text says so.
 
@@ -157,16 +187,6 @@ def held_out_split(corpus: Corpus, fraction: float, salt: str) -> tuple[Corpus, 
             corpus.subset(f"{corpus.name}-test", np.flatnonzero(in_test)))
 
 
-def davidson_split(corpus: Corpus) -> tuple[Corpus, Corpus]:
-    """The fixed 80/20 train/test split of Davidson used for training and evaluation."""
-    return held_out_split(corpus, DAVIDSON_TEST_FRACTION, salt="davidson")
-
-
-def sms_split(corpus: Corpus) -> tuple[Corpus, Corpus]:
-    """The fixed 80/20 train/test split of the SMS corpus (the second spam domain)."""
-    return held_out_split(corpus, 0.2, salt="sms")
-
-
 def file_digest(paths: Sequence[Path]) -> str:
     """SHA-256 over the given files, recorded in metadata to say which data trained a model."""
     digest = hashlib.sha256()
@@ -177,7 +197,8 @@ def file_digest(paths: Sequence[Path]) -> str:
 
 
 def spam_files(data_dir: Path) -> list[Path]:
-    return [data_dir / "youtube-spam" / f for f in YOUTUBE_FILES.values()] + [data_dir / SMS_FILE]
+    return [data_dir / "youtube-spam" / f for f in YOUTUBE_FILES.values()] + [
+        data_dir / SMS_FILE, data_dir / INSTAGRAM_FILE]
 
 
 def toxicity_files(data_dir: Path) -> list[Path]:
@@ -185,7 +206,7 @@ def toxicity_files(data_dir: Path) -> list[Path]:
     return [data_dir / DAVIDSON_FILE] + [
         data_dir / f"tweeteval-{task}" / f"{split}_{kind}.txt"
         for task in TWEETEVAL_TASKS for split in ("train", "val") for kind in ("text", "labels")
-    ] + spam_files(data_dir)
+    ] + [data_dir / CIVIL_COMMENTS_FILE, data_dir / FOX_NEWS_FILE] + spam_files(data_dir)
 
 
 def _require(path: Path) -> Path:

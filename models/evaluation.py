@@ -1,8 +1,10 @@
-"""Held-out evaluation: per-corpus metrics for the shipped models and the two baselines.
+"""Leave-one-corpus-out evaluation: per-corpus metrics for the shipped recipe and two baselines.
 
-Every figure comes from texts the scored model never trained on. Thresholds are
-chosen here from the same held-out scores, so the precision/recall reported at
-them is what moderators should expect (on these corpora).
+Every figure comes from a corpus the scored model never saw any of, the way a
+news site's comments meet a model trained elsewhere; the worst left-out corpus,
+not a pooled number, is what selection and the retrain gate look at.
+Thresholds are chosen here from the same held-out scores, so the
+precision/recall reported at them is what moderators should expect.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 
+from . import fairness
 from .datasets import CIVIL_REFERENCE
 from .features import baseline_pipeline
 from .normalise import normalise
@@ -32,7 +35,9 @@ TOXICITY_REJECT_PRECISION = 0.95
 CIVIL_HOLD_SHARE = 0.05  # at most this share of the civil reference may be held
 MIN_FLAGGED = 20  # a precision measured on fewer flagged texts is noise
 PROFANITY_CHECK = "alt-profanity-check"
-BASELINE = "word tf-idf + logreg"
+BASELINE = "word+char tf-idf + logreg"
+WORST = "worst-left-out"
+ECE_BINS = 10
 
 
 def model_predictor(pipeline: Pipeline) -> Predictor:
@@ -41,7 +46,7 @@ def model_predictor(pipeline: Pipeline) -> Predictor:
 
 
 def baseline_predictor(training: TrainingSet) -> Predictor:
-    """The plain baseline: word TF-IDF + logistic regression on raw, unweighted text."""
+    """The plain baseline: word+char TF-IDF + logistic regression on raw, unweighted text."""
     pipeline = baseline_pipeline().fit(training.texts, training.labels)
     return lambda texts: pipeline.predict_proba(list(texts))[:, 1]
 
@@ -71,15 +76,15 @@ def choose_thresholds(task: str, predictions: Sequence[Prediction]) -> dict[str,
     """Pick the shipped thresholds from held-out scores on the comment-like splits.
 
     Automatic actions must be precise on every split, holds must catch enough on
-    every split. Spam uses the leave-one-video-out splits: auto-spam at the lowest
-    score with >= 98 % precision, hold at >= 95 % recall. Toxicity uses the
-    TweetEval val splits: hold at >= 90 % recall, auto-reject at >= 95 % precision.
+    every split. Spam uses the left-out YouTube videos: auto-spam at the lowest
+    score with >= 98 % precision, hold at >= 95 % recall. Toxicity uses left-out
+    TweetEval offensive: hold at >= 90 % recall, auto-reject at >= 95 % precision.
     Then the hold rises until it holds at most 5 % of the civil reference: on a
     news site most comments are civil, and a queue of false holds is not moderated.
     """
     prefix, act, act_precision, hold_recall = (
         ("youtube", "auto_spam", SPAM_AUTO_PRECISION, SPAM_HOLD_RECALL) if task == "spam" else
-        ("tweeteval", "auto_reject", TOXICITY_REJECT_PRECISION, TOXICITY_HOLD_RECALL))
+        ("tweeteval-offensive", "auto_reject", TOXICITY_REJECT_PRECISION, TOXICITY_HOLD_RECALL))
     chosen = [(split.test.labels, scores) for split, scores in predictions
               if split.name.startswith(prefix)]
     auto = max(precision_threshold(labels, scores, act_precision) for labels, scores in chosen)
@@ -122,15 +127,30 @@ def recall_threshold(labels: np.ndarray, scores: np.ndarray, target: float) -> f
     return float(np.floor(positives[needed - 1] * 10_000) / 10_000)
 
 
+def expected_calibration_error(labels: np.ndarray, scores: np.ndarray,
+                               bins: int = ECE_BINS) -> float:
+    """Mean gap between predicted probability and observed rate, over equal-width score bins
+    weighted by their share of texts: how far a threshold's meaning drifts on this corpus."""
+    which = np.minimum((scores * bins).astype(int), bins - 1)
+    count = np.bincount(which, minlength=bins)
+    gap = np.abs(np.bincount(which, scores, bins) - np.bincount(which, labels, bins))
+    return float(gap.sum() / max(count.sum(), 1))
+
+
 def metrics(labels: np.ndarray, scores: np.ndarray,
             thresholds: Mapping[str, float]) -> dict[str, Any]:
-    """ROC-AUC, average precision, and precision/recall at each threshold."""
+    """ROC-AUC, average precision, ECE, the share of civil (negative) texts held, and
+    precision/recall at each threshold."""
     both_classes = 0 < labels.sum() < len(labels)
+    civil = labels == 0
     row: dict[str, Any] = {
         "n": len(labels), "positive": int(labels.sum()),
         "roc_auc": round(float(roc_auc_score(labels, scores)), 4) if both_classes else None,
         "average_precision": (round(float(average_precision_score(labels, scores)), 4)
                               if both_classes else None),
+        "ece": round(expected_calibration_error(labels, scores), 4) if len(labels) else None,
+        "civil_held": (round(float((scores[civil] >= thresholds["hold"]).mean()), 4)
+                       if civil.any() and "hold" in thresholds else None),
     }
     for name, threshold in thresholds.items():
         flagged = scores >= threshold
@@ -145,10 +165,13 @@ def metric_rows(task: str, model: str, predictions: Sequence[Prediction],
                 thresholds: Mapping[str, float]) -> list[dict[str, Any]]:
     rows = [{"task": task, "split": split.name, "model": model,
              **metrics(split.test.labels, scores, thresholds)} for split, scores in predictions]
-    videos = [row for row in rows if row["split"].startswith("youtube")]
-    if videos:
-        rows.append({"task": task, "split": "youtube-mean", "model": model,
-                     **{key: _mean(videos, key) for key in ("roc_auc", "average_precision")}})
+    left_out = [row for (split, _), row in zip(predictions, rows, strict=True)
+                if split.left_out and row["roc_auc"] is not None]
+    if left_out:
+        rows.append({"task": task, "split": WORST, "model": model,
+                     "roc_auc": min(row["roc_auc"] for row in left_out),
+                     "average_precision": min(row["average_precision"] for row in left_out),
+                     "ece": max(row["ece"] for row in left_out)})
     return rows
 
 
@@ -168,13 +191,25 @@ def evaluate(task: str, splits: Sequence[HeldOut], shipped: Sequence[Prediction]
     return rows
 
 
-def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
-    """A fixed-width table (also valid Markdown) of metric rows."""
-    keys = ["task", "split", "model", "n", "positive", "roc_auc", "average_precision"]
-    keys += sorted({k for row in rows for k in row
-                    if k.startswith(("precision@", "recall@", "flagged@"))})
-    if any("note" in row for row in rows):
-        keys.append("note")
+def assess(task: str, splits: Sequence[HeldOut], shipped: Sequence[Prediction],
+           predictor: Predictor, thresholds: Mapping[str, float]) -> dict[str, Any]:
+    """The figures a model's metadata and card carry: the rows of :func:`evaluate`, and for
+    toxicity the identity fairness rows of the shipped model (``predictor``)."""
+    figures: dict[str, Any] = {"metrics": evaluate(task, splits, shipped, thresholds)}
+    if task == "toxicity":
+        figures["fairness"] = fairness.evaluate(predictor, thresholds["hold"])
+    return figures
+
+
+def format_table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str] | None = None) -> str:
+    """A fixed-width table (also valid Markdown) of ``keys`` (by default: the metric rows')."""
+    if keys is None:
+        keys = ["task", "split", "model", "n", "positive", "roc_auc", "average_precision", "ece",
+                "civil_held"]
+        keys += sorted({k for row in rows for k in row
+                        if k.startswith(("precision@", "recall@", "flagged@"))})
+        if any("note" in row for row in rows):
+            keys.append("note")
     cells = [[_cell(row.get(key)) for key in keys] for row in rows]
     widths = [max(len(key), *(len(r[i]) for r in cells)) for i, key in enumerate(keys)]
 
@@ -188,8 +223,3 @@ def _cell(value: Any) -> str:
     if value is None:
         return "-"
     return f"{value:.4f}" if isinstance(value, float) else str(value)
-
-
-def _mean(rows: Sequence[Mapping[str, Any]], key: str) -> float | None:
-    values = [row[key] for row in rows if row.get(key) is not None]
-    return round(float(np.mean(values)), 4) if values else None

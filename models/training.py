@@ -1,14 +1,16 @@
 """Assemble the training sets, fit the shipped pipelines, and write artifacts with model cards.
 
-Training sets weigh their corpora (see the model cards for why): the SMS corpus
+Every corpus is left out in turn (:func:`leave_one_out`): a model trained on the
+others scores it, which is how a model meets a new site. Training sets weigh
+their corpora (see the model cards for the measurements): the SMS corpus
 teaches spam vocabulary but is another domain, so it counts for less than the
-YouTube comments; TweetEval-hate and Davidson label "toxic" differently from
-TweetEval-offensive (the definition closest to moderating comments), so they
-count for less. Davidson is split by class: its "neither" tweets are clean tweets
-like any other and count fully, its "offensive" class (mostly slang and quoted
-profanity) counts least. Half of the civil reference of the toxicity model (the
-YouTube comments and SMS messages that are not spam) is added as clean examples
-of ordinary text; the other half stays held out for choosing the hold threshold.
+comments; TweetEval-hate and Davidson label "toxic" differently from the
+comment corpora, so they count for less. Davidson is split by class: its
+"neither" tweets are clean tweets like any other and count fully, its
+"offensive" class (mostly slang and quoted profanity) counts least. Half of the
+civil reference of the toxicity model (the YouTube comments and SMS messages
+that are not spam) is added as clean examples of ordinary text; the other half
+stays held out for choosing the hold threshold.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from . import artifacts, cards, datasets, evaluation, features
 from .datasets import Corpus
 from .normalise import normalise
 
-SMS_WEIGHT = 0.1
-TOXICITY_WEIGHTS = {"tweeteval-offensive-train": 1.0, "tweeteval-hate-train": 0.3,
-                    "davidson-train-hate": 0.3, "davidson-train-offensive": 0.15,
-                    "davidson-train-neither": 1.0, "civil-train": 0.3}
+SPAM_WEIGHTS = {"sms": 0.1, "instagram": 1.0}  # YouTube videos count 1.0
+TOXICITY_WEIGHTS = {"tweeteval-offensive": 1.0, "tweeteval-hate": 0.3,
+                    "davidson-hate": 0.3, "davidson-offensive": 0.15,
+                    "davidson-neither": 1.0, "civil-comments": 1.0, "fox-news": 1.0,
+                    "civil-train": 0.3}
 CIVIL_TRAIN_FRACTION = 0.5  # of the toxicity civil reference; the rest stays held out
 
 
@@ -59,11 +62,13 @@ class TrainingSet:
 
 @dataclass(frozen=True)
 class HeldOut:
-    """One evaluation split: test rows the model trained on ``train`` never saw."""
+    """One evaluation split: test rows the model trained on ``train`` never saw;
+    ``left_out`` when no row of the test corpus was trained on (leave one corpus out)."""
 
     name: str
     test: Corpus
     train: TrainingSet
+    left_out: bool = False
 
 
 def civil_reference(corpora: Sequence[Corpus]) -> Corpus:
@@ -77,38 +82,62 @@ def civil_reference(corpora: Sequence[Corpus]) -> Corpus:
     return clean.subset(datasets.CIVIL_REFERENCE, np.flatnonzero(clean.labels == 0))
 
 
+def leave_one_out(task: str, corpora: Sequence[Corpus], weighted: Sequence[tuple[Corpus, float]],
+                  extra: Sequence[tuple[Corpus, float]] = ()) -> tuple[list[HeldOut], TrainingSet]:
+    """One split per corpus: trained on the weighted parts of all the others (plus ``extra``),
+    scored on the whole corpus left out; and the training set of everything.
+
+    ``weighted`` holds each corpus's training parts, named ``<corpus>`` or ``<corpus>-<part>``.
+    """
+    def parts_without(name: str) -> tuple[tuple[Corpus, float], ...]:
+        return tuple((part, w) for part, w in weighted
+                     if part.name != name and not part.name.startswith(f"{name}-"))
+
+    splits = [HeldOut(c.name, c, TrainingSet(f"{task}-without-{c.name}",
+                                             (*parts_without(c.name), *extra)), left_out=True)
+              for c in corpora]
+    return splits, TrainingSet(task, (*weighted, *extra))
+
+
+def spam_corpora(data_dir: Path) -> list[Corpus]:
+    """The spam corpora, each left out in turn: the four YouTube videos, SMS, Instagram."""
+    return [*datasets.load_youtube(data_dir), datasets.load_sms(data_dir),
+            datasets.load_instagram(data_dir)]
+
+
 def spam_held_out(data_dir: Path) -> list[HeldOut]:
-    """Leave-one-video-out over the YouTube files, the SMS test split (second domain), and
-    the civil reference: non-offensive, non-hateful tweets of the TweetEval val splits."""
-    videos = datasets.load_youtube(data_dir)
-    sms_train, sms_test = datasets.sms_split(datasets.load_sms(data_dir))
-    splits = []
-    for video in videos:
-        others = tuple((v, 1.0) for v in videos if v is not video)
-        train = TrainingSet(f"spam-without-{video.name}", (*others, (sms_train, SMS_WEIGHT)))
-        splits.append(HeldOut(video.name, video, train))
-    full = TrainingSet("spam", (*((v, 1.0) for v in videos), (sms_train, SMS_WEIGHT)))
-    splits.append(HeldOut("sms-test", sms_test, full))
+    """Leave one corpus out (each YouTube video, SMS, Instagram), and the civil reference:
+    non-offensive, non-hateful tweets of the TweetEval val splits."""
+    corpora = spam_corpora(data_dir)
+    splits, full = leave_one_out(
+        "spam", corpora, [(c, SPAM_WEIGHTS.get(c.name, 1.0)) for c in corpora])
     civil = civil_reference([datasets.load_tweeteval(data_dir, task, "val")
                              for task in datasets.TWEETEVAL_TASKS])
-    splits.append(HeldOut(civil.name, civil, full))
-    return splits
+    return [*splits, HeldOut(civil.name, civil, full)]
+
+
+def toxicity_corpora(data_dir: Path) -> list[Corpus]:
+    """The toxicity corpora, each left out in turn: TweetEval offensive and hate (train and
+    val), Davidson, Civil Comments, Fox News."""
+    tweeteval = [datasets.concat(f"tweeteval-{task}", [datasets.load_tweeteval(data_dir, task, s)
+                                                       for s in ("train", "val")])
+                 for task in datasets.TWEETEVAL_TASKS]
+    return [*tweeteval, datasets.load_davidson(data_dir),
+            datasets.load_civil_comments(data_dir), datasets.load_fox_news(data_dir)]
 
 
 def toxicity_held_out(data_dir: Path) -> list[HeldOut]:
-    """The TweetEval val splits, the fixed 20 % Davidson test split and the civil reference
-    (the held-out half of the YouTube and SMS messages that are not spam), one training set."""
-    davidson_train, davidson_test = datasets.davidson_split(datasets.load_davidson(data_dir))
+    """Leave one corpus out over :func:`toxicity_corpora`, each fold also trained on half of
+    the clean YouTube and SMS messages; then the other half, the civil reference, scored by
+    the model trained on everything."""
+    corpora = toxicity_corpora(data_dir)
     civil_train, civil = civil_split(
         civil_reference([*datasets.load_youtube(data_dir), datasets.load_sms(data_dir)]))
-    train_parts = (datasets.load_tweeteval(data_dir, "offensive", "train"),
-                   datasets.load_tweeteval(data_dir, "hate", "train"),
-                   *by_class(davidson_train), civil_train)
-    full = TrainingSet("toxicity",
-                       tuple((c, TOXICITY_WEIGHTS[c.name]) for c in train_parts))
-    tests = (datasets.load_tweeteval(data_dir, "offensive", "val"),
-             datasets.load_tweeteval(data_dir, "hate", "val"), davidson_test)
-    return [HeldOut(test.name, test, full) for test in (*tests, civil)]
+    parts = [part for c in corpora for part in (by_class(c) if c.name == "davidson" else [c])]
+    splits, full = leave_one_out("toxicity", corpora,
+                                 [(part, TOXICITY_WEIGHTS[part.name]) for part in parts],
+                                 extra=[(civil_train, TOXICITY_WEIGHTS[civil_train.name])])
+    return [*splits, HeldOut(civil.name, civil, full)]
 
 
 def civil_split(civil: Corpus) -> tuple[Corpus, Corpus]:
@@ -156,10 +185,10 @@ def train(data_dir: Path, out_dir: Path, tasks: Sequence[str] = artifacts.TASKS,
             splits, lambda ts, task=task: evaluation.model_predictor(fit(task, ts)),
             prefit={training.name: evaluation.model_predictor(pipeline)})
         thresholds = evaluation.choose_thresholds(task, predictions)
-        rows = evaluation.evaluate(task, splits, predictions, thresholds)
         metadata = {
             "thresholds": thresholds,
-            "metrics": rows,
+            **evaluation.assess(task, splits, predictions, evaluation.model_predictor(pipeline),
+                                thresholds),
             "training": training.describe(),
             "pipeline": features.describe(pipeline),
             "data": {"sha256": datasets.file_digest(datasets.TASK_FILES[task](data_dir)),

@@ -64,7 +64,23 @@ def write_corpora(root: Path, count: int = 24) -> Path:
             rows = _rows(TOXIC, KIND, n)
             (folder / f"{split}_text.txt").write_text("\n".join(t for t, _ in rows) + "\n")
             (folder / f"{split}_labels.txt").write_text("\n".join(str(y) for _, y in rows) + "\n")
+    news = _rows(TOXIC, KIND, count * 2)
+    _write_csv(root / "civil-comments-toxic-spans" / "comments.csv",
+               ["comment_id", "text", "label", "not_toxic_share", "raters"],
+               [[i, text, label, 0.0 if label else 1.0, 4] for i, (text, label) in enumerate(news)])
+    _write_csv(root / "fox-news-comments" / "comments.csv", ["thread", "text", "label"],
+               [[f"article {i % 3}", text, label] for i, (text, label) in enumerate(news)])
+    _write_csv(root / "instagram-scam-comments" / "comments.csv", ["text", "label"],
+               [[text.lower(), label] for text, label in _rows(SPAM, HAM, count)])
     return root
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    path.parent.mkdir(parents=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 @pytest.fixture

@@ -42,6 +42,16 @@ def test_tweeteval_pairs_text_and_label_lines(data_dir: Path, task: str) -> None
     assert train.labels.tolist()[:2] == [1, 0]
 
 
+def test_news_and_instagram_corpora_load_text_and_label(data_dir: Path) -> None:
+    civil = datasets.load_civil_comments(data_dir)
+    fox = datasets.load_fox_news(data_dir)
+    instagram = datasets.load_instagram(data_dir)
+    assert (len(civil), len(fox), len(instagram)) == (96, 96, 48)
+    assert civil.labels.tolist()[:2] == [1, 0] and "idiot" in civil.texts[0]
+    assert fox.groups[:2] == ("article 0", "article 1")
+    assert instagram.labels.sum() == 24 and instagram.texts[0].islower()
+
+
 def test_tweeteval_refuses_mismatched_label_file(data_dir: Path) -> None:
     labels = data_dir / "tweeteval-hate" / "val_labels.txt"
     labels.write_text("1\n0\n")
@@ -52,10 +62,14 @@ def test_tweeteval_refuses_mismatched_label_file(data_dir: Path) -> None:
 @pytest.mark.parametrize("relative", [
     "youtube-spam/Youtube03-LMFAO.csv", "sms-spam/SMSSpamCollection",
     "davidson-hate-offensive/labeled_data.csv", "tweeteval-offensive/val_text.txt",
+    "civil-comments-toxic-spans/comments.csv", "fox-news-comments/comments.csv",
+    "instagram-scam-comments/comments.csv",
 ])
 def test_a_missing_file_is_named_in_the_error(data_dir: Path, relative: str) -> None:
     (data_dir / relative).unlink()
     loaders = [lambda: datasets.load_youtube(data_dir), lambda: datasets.load_sms(data_dir),
+               lambda: datasets.load_civil_comments(data_dir),
+               lambda: datasets.load_fox_news(data_dir), lambda: datasets.load_instagram(data_dir),
                lambda: datasets.load_davidson(data_dir),
                lambda: datasets.load_tweeteval(data_dir, "offensive", "val")]
     with pytest.raises(MissingDataError, match=relative.split("/")[-1]):
@@ -73,10 +87,10 @@ def test_data_dir_comes_from_flag_then_environment_then_default(
     assert datasets.resolve_data_dir(tmp_path / "flag") == tmp_path / "flag"
 
 
-def test_davidson_split_is_fixed_and_disjoint(data_dir: Path) -> None:
+def test_held_out_split_is_fixed_and_disjoint(data_dir: Path) -> None:
     corpus = datasets.load_davidson(data_dir)
-    train, test = datasets.davidson_split(corpus)
-    again_train, again_test = datasets.davidson_split(corpus)
+    train, test = datasets.held_out_split(corpus, 0.2, salt="s")
+    again_train, again_test = datasets.held_out_split(corpus, 0.2, salt="s")
     assert test.texts == again_test.texts and train.texts == again_train.texts
     assert not set(train.texts) & set(test.texts)
     assert len(train) + len(test) == len(corpus)

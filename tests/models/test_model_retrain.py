@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import artifacts, retraining
+from models import artifacts, evaluation, retraining
 from models.__main__ import main
 from models.retraining import Label, LabelError
 from models.scoring import load_scorer
@@ -85,7 +85,7 @@ def test_moderator_decisions_raise_scores_on_similar_texts_and_are_promoted(
     assert retrain(labels, data_dir, models_dir) == 0
 
     out = capsys.readouterr().out
-    assert "moderator-labels-test" in out and "youtube-psy" in out and "davidson-test" in out
+    assert "moderator-labels-test" in out and "youtube-psy" in out and "fox-news" in out
     assert "promoted" in out
     new = load_scorer(models_dir)  # the files were rewritten and pass their hash checks
     for task in artifacts.TASKS:
@@ -114,7 +114,7 @@ def test_flipped_labels_are_refused_by_the_no_regression_gate(
 
     captured = capsys.readouterr()
     assert "REGRESSED" in captured.out
-    assert "regressed: spam on youtube-" in captured.err
+    assert f"regressed: spam on {evaluation.WORST}" in captured.err
     assert "not promoted" in captured.err
     assert digests(models_dir) == before  # toxicity (which passed) is not promoted either
 
@@ -203,17 +203,18 @@ def test_a_later_line_for_the_same_comment_wins(tmp_path: Path) -> None:
     assert [(x.id, x.text, x.spam) for x in labels] == [("c1", "a fine comment", 1)]
 
 
-def test_gate_allows_a_small_loss_on_corpora_and_none_on_the_labels() -> None:
+def test_gate_allows_a_small_loss_on_the_worst_corpus_and_none_on_the_labels() -> None:
     def row(split: str, auc: float | None) -> dict:
         return {"task": "spam", "split": split, "n": 10, "positive": 5, "roc_auc": auc}
 
-    splits = ["youtube-psy", "sms-test", retraining.LABELS_TEST, "youtube-mean"]
-    old = [row("youtube-psy", 0.99), row("sms-test", 0.99), row(retraining.LABELS_TEST, 0.9),
-           row("youtube-mean", 0.99)]
-    new = [row("youtube-psy", 0.986), row("sms-test", 0.984), row(retraining.LABELS_TEST, 0.8999),
-           row("youtube-mean", 0.5)]
-    verdicts = [r["verdict"] for r in retraining.compare(old, new, set(splits[:2]), 0.005)]
-    assert verdicts == ["ok", "REGRESSED", "REGRESSED", "-"]
+    old = [row("youtube-psy", 0.99), row("sms", 0.95), row(retraining.LABELS_TEST, 0.9),
+           row(evaluation.WORST, 0.95)]
+    new = [row("youtube-psy", 0.90), row("sms", 0.96), row(retraining.LABELS_TEST, 0.8999),
+           row(evaluation.WORST, 0.90)]
+    verdicts = [r["verdict"] for r in retraining.compare(old, new, 0.005)]
+    assert verdicts == ["-", "-", "REGRESSED", "REGRESSED"]
+    new[-1] = row(evaluation.WORST, 0.946)
+    assert retraining.compare(old, new, 0.005)[-1]["verdict"] == "ok"
     one_class = retraining.compare([row(retraining.LABELS_TEST, None)],
-                                   [row(retraining.LABELS_TEST, None)], set(), 0.005)
+                                   [row(retraining.LABELS_TEST, None)], 0.005)
     assert one_class[0]["verdict"] == "not gated (one class)"

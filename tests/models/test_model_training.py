@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from models import datasets, training
 
 
@@ -25,3 +27,19 @@ def test_davidson_is_weighted_by_class(data_dir: Path) -> None:
     assert [c.name for c in by_class] == [f"davidson-{cls}" for cls in datasets.DAVIDSON_CLASSES]
     assert sum(len(c) for c in by_class) == len(davidson)
     assert by_class[2].labels.sum() == 0 and by_class[1].labels.all()
+
+
+@pytest.mark.parametrize("task", ["spam", "toxicity"])
+def test_each_corpus_is_scored_by_a_model_that_never_saw_it(data_dir: Path, task: str) -> None:
+    splits = training.HELD_OUT[task](data_dir)
+    left_out = [s for s in splits if s.left_out]
+    corpora = {"spam": [*datasets.YOUTUBE_FILES, "sms", "instagram"],
+               "toxicity": ["tweeteval-offensive", "tweeteval-hate", "davidson",
+                            "civil-comments", "fox-news"]}[task]
+    assert [s.name for s in left_out] == corpora
+    full = training.final_training_set(splits).parts
+    for split in left_out:
+        trained_on = {corpus.name for corpus, _ in split.train.parts}
+        missing = [corpus for corpus, _ in full if corpus.name not in trained_on]
+        assert all(c.name == split.name or c.name.startswith(f"{split.name}-") for c in missing)
+        assert sum(len(c) for c in missing) == len(split.test)  # all of it, and only it
