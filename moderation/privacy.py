@@ -61,9 +61,15 @@ class Privacy:
 
 
 def mask_email(email: str) -> str:
-    """``jane@example.com`` → ``j***@example.com``: enough for a moderator to tell authors apart."""
+    """``jane@example.com`` → ``j***@e***.com``: enough for a moderator to tell authors apart.
+
+    The domain is masked too (a vanity domain names its owner) and a local part shorter
+    than 3 characters shows nothing (``q***`` would be all of ``q@``).
+    """
     local, _, domain = email.rpartition("@")
-    return f"{local[:1]}***@{domain}"
+    name, dot, suffix = domain.rpartition(".")
+    shown = f"{domain[:1]}***{dot}{suffix}" if name else f"{domain[:1]}***"
+    return f"{local[:1] if len(local) >= 3 else ''}***@{shown}"
 
 
 def token_digest(token: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import datetime
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +18,8 @@ from .pagination import after, decode_cursor, encode_cursor
 from .privacy import mask_email, privacy
 from .sites import get_site
 from .status import Status
+
+log = logging.getLogger(__name__)
 
 ORDERS = {
     "risk": ((Comment.risk, Comment.id), (float, int), True),
@@ -91,8 +95,7 @@ def author_histories(site_id: str, digests: set[str]) -> dict[str, dict[str, int
 
 
 def review_view(comment: Comment, thread: Thread, histories: dict) -> dict:
-    email = (mask_email(privacy().open_email(comment.email_ciphertext))
-             if comment.email_ciphertext else None)
+    email = _masked_email(comment) if comment.email_ciphertext else None
     return {
         "id": comment.public_id, "site": comment.site_id, "status": comment.status,
         "thread": {"key": thread.key, "title": thread.title, "url": thread.url},
@@ -105,3 +108,13 @@ def review_view(comment: Comment, thread: Thread, histories: dict) -> dict:
         "decided_at": comment.decided_at,
         "author_history": histories.get(comment.email_digest) if comment.email_digest else None,
     }
+
+
+def _masked_email(comment: Comment) -> str | None:
+    """None for an email under a key no longer configured: one such row must not fail a page."""
+    try:
+        return mask_email(privacy().open_email(comment.email_ciphertext))
+    except InvalidToken:
+        log.warning("review: the email of comment %s opens with none of EMAIL_ENCRYPTION_KEYS "
+                    "(dropped before privacy reencrypt?)", comment.public_id)
+        return None

@@ -85,7 +85,7 @@ class ReviewComment(Schema):
     thread = fields.Nested(ThreadRef)
     parent_id = fields.String(allow_none=True)
     author_name = fields.String()
-    author_email = fields.String(allow_none=True, metadata={"description": "Masked: j***@x.com"})
+    author_email = fields.String(allow_none=True, metadata={"description": "Masked: j***@e***.com"})
     author_url = fields.String(allow_none=True)
     body = fields.String()
     body_html = fields.String()
