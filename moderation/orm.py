@@ -123,6 +123,8 @@ class Comment(db.Model):
     toxicity_score: Mapped[float | None]
     # Queue order: the higher of the two model scores (0 until scored by a model).
     risk: Mapped[float] = mapped_column(default=0.0)
+    # Scoring runs that raised on this comment since it was last decided; the third holds it.
+    scoring_failures: Mapped[int] = mapped_column(default=0)
     decided_by: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(default=1)
     # Optimistic concurrency: a change to a row someone else changed first fails (409).

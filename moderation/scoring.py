@@ -2,23 +2,27 @@
 
 Comments are decided in batches, in one transaction per batch: the models score
 all the batch's texts in one call, the sites and bans are read once, the status
-changes and thread counts are written together and committed once. A batch is
-all or nothing: a crash or an error before the commit leaves every comment in it
-pending, for a re-run (the sweeper re-enqueues what stays pending).
+changes and thread counts are written together and committed once. A crash or a
+database error before the commit leaves every comment in the batch pending, for a
+re-run (the sweeper re-enqueues what stays pending). A comment whose checks raise
+fails alone: the others are decided, it stays pending with its failure counted, and
+its ``MAX_SCORING_FAILURES``-th failure holds it for a moderator (``scoring_error``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .checks import DEFAULT_CHECKS, Outcome, decide, prepare
+from .checks import DEFAULT_CHECKS, Check, Outcome, decide, prepare
 from .decisions import change_status, republish_threads
 from .extensions import db
 from .logs import request_id
@@ -28,15 +32,22 @@ from .status import Status
 
 log = logging.getLogger(__name__)
 
+MAX_SCORING_FAILURES = 3
+SCORING_ERROR = "scoring_error"
+
 
 @dataclass(frozen=True)
 class Decided:
-    """What the log line says once the batch is committed (the ORM rows are expired then)."""
+    """What the log line says once the batch is committed (the ORM rows are expired then).
+
+    A comment whose checks raised is still ``pending``, with what raised in ``error``.
+    """
 
     comment_id: int
     public_id: str
     status: Status
     actor: str
+    error: str | None = None
 
 
 def score_comments(comment_ids: Iterable[int],
@@ -48,7 +59,8 @@ def score_comments(comment_ids: Iterable[int],
     (``FOR UPDATE``, in id order so two batches cannot deadlock) and re-read as
     pending under the lock, so two workers given the same id cannot both decide it.
     ``request_ids`` maps a comment to the id of the request that submitted it, for
-    its log line.
+    its log line. A comment whose checks raised comes back ``pending``, awaiting a
+    retry, unless that was its last allowed failure, which holds it.
     """
     ids = sorted(set(comment_ids))
     if not ids:
@@ -71,8 +83,11 @@ def score_comments(comment_ids: Iterable[int],
         SCORING_LATENCY.observe(each)  # the batch's time, shared by its comments
         token = request_id.set((request_ids or {}).get(done.comment_id, request_id.get()))
         try:
-            log.info("comment %s scored: %s by %s", done.public_id, done.status.value,
-                     done.actor)
+            if done.error:
+                log.error("comment %s could not be scored: %s", done.public_id, done.error)
+            else:
+                log.info("comment %s scored: %s by %s", done.public_id, done.status.value,
+                         done.actor)
         finally:
             request_id.reset(token)
     return {done.comment_id: done.status for done in decided}
@@ -82,23 +97,52 @@ def _decide_all(comments: list[Comment]) -> list[Decided]:
     """Run the checks on every comment and record the decisions (the caller commits)."""
     sites = {site.id: site for site in db.session.scalars(
         select(Site).where(Site.id.in_({comment.site_id for comment in comments})))}
-    checks = prepare(current_app.config.get("SCORING_CHECKS", DEFAULT_CHECKS), comments, sites)
+    configured = current_app.config.get("SCORING_CHECKS", DEFAULT_CHECKS)
+    try:
+        checks = prepare(configured, comments, sites)
+    except SQLAlchemyError:
+        raise  # the database failed, not a comment: the whole batch is retried
+    except Exception:  # one comment broke a batch-wide check: each runs alone, to find it
+        checks = list(configured)
     republished: dict[int, int] = {}
     decided = []
     for comment in comments:
-        outcome = decide(checks, comment, sites[comment.site_id])
-        _record(comment, outcome, republished)
-        decided.append(Decided(comment.id, comment.public_id, outcome.status, outcome.actor))
+        outcome, error = _decide_one(checks, comment, sites[comment.site_id])
+        if outcome is not None:
+            _record(comment, outcome, republished)
+        status, actor = (outcome.status, outcome.actor) if outcome else (Status.PENDING, "scoring")
+        decided.append(Decided(comment.id, comment.public_id, status, actor, error))
     _write_decided(comments)
     republish_threads(republished)
     return decided
+
+
+def _decide_one(checks: list[Check], comment: Comment,
+                site: Site) -> tuple[Outcome | None, str | None]:
+    """The checks' outcome; if they raise, the failure is counted and described (for the log:
+    where it was raised, never the message, which may quote the text), and the outcome is
+    ``None`` (retry later) or, at the last allowed failure, held with ``scoring_error``."""
+    try:
+        return decide(checks, comment, site), None
+    except SQLAlchemyError:
+        raise
+    except Exception as error:
+        comment.scoring_failures += 1
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        failure = (f"{type(error).__name__} at {frame.filename}:{frame.lineno}, "
+                   f"failure {comment.scoring_failures} of {MAX_SCORING_FAILURES}")
+        if comment.scoring_failures < MAX_SCORING_FAILURES:
+            return None, failure
+    reasons = [{"check": SCORING_ERROR,
+                "detail": f"scoring failed {MAX_SCORING_FAILURES} times"}]
+    return Outcome(Status.HELD, "scoring", reasons, {}, {}), f"{failure}; held"
 
 
 # What scoring changes on a comment. The ORM writes a versioned row with one UPDATE per row
 # (it checks each row's version); the batch writes them in one executemany instead.
 _comments = Comment.__table__
 DECIDED_FIELDS = ("status", "decided_at", "decided_by", "spam_score", "toxicity_score", "risk",
-                  "reasons", "model_versions")
+                  "reasons", "model_versions", "scoring_failures")
 _WRITE_DECIDED = (
     update(_comments)
     .where(_comments.c.id == bindparam("comment_id"),
@@ -138,6 +182,7 @@ def _record(comment: Comment, outcome: Outcome, republished: dict[int, int]) -> 
     comment.risk = max(outcome.scores.values(), default=0.0)  # the review queue's order
     comment.reasons = outcome.reasons
     comment.model_versions = outcome.model_versions
+    comment.scoring_failures = 0  # a new text (an edit) gets its own tries
     change_status(comment, outcome.status, actor=outcome.actor,
                   reason=_summary(outcome.reasons), details={"scores": outcome.scores},
                   republished=republished)

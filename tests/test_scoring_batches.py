@@ -95,31 +95,82 @@ def test_approvals_in_a_batch_republish_each_thread_once(app, pending):
 
 
 class Exploding:
-    """A check that fails on one comment: the crash in the middle of a batch."""
+    """A check that raises on one comment's text: a bug the comment's input triggers."""
 
     name = "exploding"
 
-    def __init__(self, victim: int):
-        self.victim = victim
+    def __init__(self, victim: str, error: Exception | None = None):
+        self.victim, self.error = victim, error or RuntimeError("boom")
 
     def run(self, comment, site):
-        if comment.id == self.victim:
-            raise RuntimeError("worker lost mid-batch")
+        if comment.body == self.victim:
+            raise self.error
         return RULE_CHECKS[0].run(comment, site)
 
 
-def test_a_crash_mid_batch_leaves_every_comment_of_it_pending(app, pending):
+def test_a_database_error_mid_batch_leaves_every_comment_of_it_pending(app, pending):
     ids = [pending(thread=f"crash-{n}", body=f"Remark {n}.") for n in range(4)]
-    app.config["SCORING_CHECKS"] = (*RULE_CHECKS, Exploding(ids[2]))
+    app.config["SCORING_CHECKS"] = (*RULE_CHECKS, Exploding(
+        "Remark 2.", OperationalError("UPDATE", {}, Exception("server closed the connection"))))
     with app.app_context():
-        with pytest.raises(RuntimeError):
+        with pytest.raises(OperationalError):
             scoring.score_comments(ids)
         assert set(statuses(ids).values()) == {Status.PENDING}
         assert decisions(ids) == {comment_id: [] for comment_id in ids}
         assert set(db.session.scalars(select(Thread.approved_count))) == {0}
+        assert set(db.session.scalars(select(Comment.scoring_failures))) == {0}
         app.config["SCORING_CHECKS"] = RULE_CHECKS
         assert len(scoring.score_comments(ids)) == 4  # and the re-run decides them all
         assert all(len(made) == 1 for made in decisions(ids).values())
+
+
+def failures(comment_id: int) -> int:
+    return db.session.scalar(select(Comment.scoring_failures).where(Comment.id == comment_id))
+
+
+def test_a_comment_whose_checks_raise_fails_alone_and_its_third_failure_holds_it(
+        app, pending, caplog):
+    ids = [pending(thread=f"poison-{n}", body=f"Remark {n}.") for n in range(4)]
+    poison = ids[2]
+    app.config["SCORING_CHECKS"] = (*RULE_CHECKS, Exploding("Remark 2."))
+    caplog.set_level(logging.INFO, logger="moderation.scoring")
+    with app.app_context():
+        public_id = db.session.scalar(select(Comment.public_id).where(Comment.id == poison))
+        expected = {**dict.fromkeys(ids, Status.APPROVED), poison: Status.PENDING}
+        assert scoring.score_comments(ids) == expected
+        assert statuses(ids) == expected
+        assert db.session.scalar(select(func.sum(Thread.approved_count))) == 3
+        assert failures(poison) == 1
+
+        assert scoring.score_comments(ids) == {poison: Status.PENDING}  # the sweeper's retry
+        assert failures(poison) == 2
+        assert scoring.score_comments(ids) == {poison: Status.HELD}
+        held = db.session.get(Comment, poison)
+        assert held.reasons == [{"check": "scoring_error", "detail": "scoring failed 3 times"}]
+        assert (held.spam_score, held.toxicity_score, held.scoring_failures) == (None, None, 0)
+        assert decisions([poison]) == {poison: [("held", "scoring")]}
+        assert scoring.score_comments(ids) == {}
+    failed = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(failed) == 3 and all(public_id in line and "RuntimeError" in line
+                                     and "Remark" not in line for line in failed)
+    assert failed[-1].endswith("failure 3 of 3; held")
+
+
+def test_in_process_a_comment_whose_checks_raise_is_held_at_once_and_so_is_an_edit(
+        app, client, site):
+    app.config["SCORING_CHECKS"] = (*RULE_CHECKS, Exploding("poison"))
+    accepted = client.post("/api/v1/comments", json=comment_payload(body="poison")).get_json()
+    assert accepted["status"] == "held"  # three tries in the request: no sweeper runs here
+    clean = client.post("/api/v1/comments", json=comment_payload(body="Fine.")).get_json()
+    assert clean["status"] == "approved"
+    token = {"X-Author-Token": clean["author_token"]}
+    assert client.patch(f"/api/v1/comments/{clean['id']}", json={"body": "poison"},
+                        headers=token).status_code == 200
+    edited = client.get(f"/api/v1/comments/{clean['id']}", headers=token).get_json()
+    assert edited["status"] == "held"
+    with app.app_context():
+        held = db.session.scalar(select(Comment).where(Comment.public_id == clean["id"]))
+        assert held.reasons == [{"check": "scoring_error", "detail": "scoring failed 3 times"}]
 
 
 class CountingScorer:
@@ -133,6 +184,28 @@ class CountingScorer:
         self.calls.append(len(texts))
         return [TextScore(0.95 if "cash" in text else 0.1, 0.6 if "idiot" in text else 0.1,
                           (), (), "spam-1", "toxicity-1") for text in texts]
+
+
+class PoisonedScorer(CountingScorer):
+    """Models that raise on one text, as normalise did on "@a" * 2500: the whole batch's call
+    fails with it."""
+
+    def score(self, texts):
+        if "poison" in texts:
+            raise RecursionError("maximum recursion depth exceeded")
+        return super().score(texts)
+
+
+def test_a_comment_that_breaks_the_models_batch_call_fails_alone(app, pending, monkeypatch):
+    models = PoisonedScorer()
+    monkeypatch.setattr("moderation.checks.model_scores.scorer", lambda: models)
+    app.config["SCORING_CHECKS"] = DEFAULT_CHECKS
+    ids = [pending(thread=f"m{n}", body=body)
+           for n, body in enumerate(["First remark.", "poison", "Last remark."])]
+    with app.app_context():
+        assert scoring.score_comments(ids) == dict(zip(
+            ids, [Status.APPROVED, Status.PENDING, Status.APPROVED], strict=True))
+        assert failures(ids[1]) == 1
 
 
 def test_the_models_score_a_batch_in_one_call_with_the_verdicts_of_one_at_a_time(

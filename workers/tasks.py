@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from moderation import privacy_requests, scoring, sweeping, webhooks
 from moderation.logs import request_id
+from moderation.status import Status
 
 from .celery_app import SCORING_BATCH, FlaskBatches
 
@@ -31,13 +32,29 @@ def score_comment(requests: list[SimpleRequest]) -> int:
     batches); the worker buffers them for at most 50 ms and decides them together.
     Idempotent: a comment that is no longer pending is left alone. Returns how many
     were decided.
+
+    A comment whose checks raised stays pending for the sweeper; in-process (no
+    broker, no sweeper running) it is tried again at once, until it is decided or
+    its last allowed failure holds it.
     """
     comments = _comments_of(requests)
     eager = any((request.delivery_info or {}).get("is_eager") for request in requests)
+    statuses = _score_batch(comments, eager)
+    for _ in range(scoring.MAX_SCORING_FAILURES - 1):
+        failed = {comment_id: comments[comment_id] for comment_id, status in statuses.items()
+                  if status == Status.PENDING}
+        if not eager or not failed:
+            break
+        statuses |= _score_batch(failed, eager)
+    return sum(status != Status.PENDING for status in statuses.values())
+
+
+def _score_batch(comments: dict[int, str | None], eager: bool) -> dict[int, Status]:
+    """``scoring.score_comments``, retried while the database refuses the batch."""
     attempts = iter(SCORING_RETRY_DELAYS)
     while True:
         try:
-            return len(scoring.score_comments(comments, comments))
+            return scoring.score_comments(comments, comments)
         except DBAPIError as error:
             delay = next(attempts, None)
             if eager or delay is None:
