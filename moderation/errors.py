@@ -66,6 +66,10 @@ class RateLimited(ApiError):
         super().__init__(headers={"Retry-After": str(retry_after)})
 
 
+# marshmallow's message for a key no schema field declares, and where the API reports it.
+UNKNOWN_FIELD_MESSAGE = "Unknown field."
+UNKNOWN_FIELDS = "_unknown"
+
 # Werkzeug's HTTP errors, by status, in the API's words.
 HTTP_CODES = {
     400: ("bad_request", "The request body is not valid JSON."),
@@ -99,11 +103,17 @@ def handle_http_exception(error: HTTPException):
     messages = data.get("messages")
     if error.code == 422 and messages:
         # webargs/marshmallow validation errors, keyed by location ("json", "query")
-        fields = {name: _flat(errs) for location in messages.values()
+        fields = {_field_name(name, errs): _flat(errs) for location in messages.values()
                   for name, errs in location.items()}
         return error_response(422, "validation_failed", ValidationFailed.message, fields)
     code, message = HTTP_CODES.get(error.code or 500, ("error", error.name))
     return error_response(error.code or 500, code, message, headers=data.get("headers"))
+
+
+def _field_name(name: str, errors: list | dict) -> str:
+    """Unknown fields all answer under ``UNKNOWN_FIELDS``: the caller's key (an email, say)
+    never comes back."""
+    return UNKNOWN_FIELDS if errors == [UNKNOWN_FIELD_MESSAGE] else name
 
 
 def _flat(errors: list | dict) -> list[str]:

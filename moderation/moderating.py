@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .decisions import change_status
-from .errors import ApiError, Conflict, Forbidden
+from .errors import ApiError, Conflict, NotFound
 from .extensions import db
 from .metrics import MODERATOR_DECISIONS
 from .moderators import may_act_on
@@ -37,10 +37,11 @@ class ItemResult:
     message: str | None = None
 
 
-def _comment_for(moderator: Moderator, public_id: str) -> Comment:
+def comment_for(moderator: Moderator, public_id: str) -> Comment:
+    """Another site's comment is not found, like an unknown id: 403 would confirm it exists."""
     comment = find_comment(public_id)
     if not may_act_on(moderator, comment.site_id):
-        raise Forbidden("This token is not allowed to moderate that site.")
+        raise NotFound()
     return comment
 
 
@@ -51,7 +52,7 @@ def decide(moderator: Moderator, public_id: str, decision: str,
     Two moderators deciding the same comment at once: the row version makes the
     second write fail, so exactly one wins and the other gets 409.
     """
-    comment = _comment_for(moderator, public_id)
+    comment = comment_for(moderator, public_id)
     target = DECISIONS[decision]
     allowed = {Status.APPROVED} if decision == "takedown" else DECIDABLE - {target}
     if comment.status not in allowed:
@@ -91,7 +92,7 @@ def decide_many(moderator: Moderator, items: list[dict]) -> list[ItemResult]:
 
 def ban_author(moderator: Moderator, public_id: str, reason: str | None) -> Ban:
     """Bar the comment's author (by email HMAC) from the site; idempotent."""
-    comment = _comment_for(moderator, public_id)
+    comment = comment_for(moderator, public_id)
     if comment.email_digest is None:
         raise Conflict("This author's identity was erased.")
     ban = Ban(site_id=comment.site_id, email_digest=comment.email_digest,
@@ -107,7 +108,7 @@ def ban_author(moderator: Moderator, public_id: str, reason: str | None) -> Ban:
 
 
 def lift_ban(moderator: Moderator, public_id: str) -> bool:
-    comment = _comment_for(moderator, public_id)
+    comment = comment_for(moderator, public_id)
     ban = db.session.scalar(select(Ban).where(
         Ban.site_id == comment.site_id, Ban.email_digest == comment.email_digest))
     if ban is None:

@@ -124,7 +124,7 @@ CASES = [
     ("patch-surrogate", "PATCH", "/api/v1/comments/nope", b'{"body": "\\udfff"}', JSON, 422,
      "validation_failed", {"body"}),
     ("patch-unknown-field", "PATCH", "/api/v1/comments/nope", b'{"body": "x", "status": 1}',
-     JSON, 422, "validation_failed", {"status"}),
+     JSON, 422, "validation_failed", {"_unknown"}),
 ]
 
 
@@ -215,3 +215,55 @@ def test_a_safe_markdown_link_is_kept_and_marked_nofollow(client):
     markup = _Markup(comment["body_html"])
     assert ("href", "https://news.example/report") in markup.attributes
     assert ("rel", "nofollow ugc noopener") in markup.attributes
+
+
+@pytest.mark.parametrize("field, value", [
+    ("author_name", "\u200b\u200b"),  # IN-N2: zero-width only
+    ("author_name", "\u202e\u202c"),  # IN-N4: bidi controls only
+    ("body", "\u200b\u200b\u200b"),  # IN-25: zero-width only
+    ("body", "\u2060\ufeff\n\u200d"),
+    ("thread_title", "\u2066\u2069"),
+])
+def test_text_without_a_visible_character_is_refused_naming_its_field(client, field, value):
+    response = client.post(POST, json=comment_payload(thread="invisible", **{field: value}))
+    assert response.status_code == 422
+    assert list(response.get_json()["fields"]) == [field]
+
+
+def test_bidi_controls_are_stripped_from_names_and_titles_but_not_bodies(client):
+    # IN-N0: "\u202eredaeR laiciffO" would show as "Official Reader"
+    response = client.post(POST, json=comment_payload(
+        thread="bidi", author_name="\u202eredaeR laiciffO", thread_title="\u2067Title\u2069",
+        body="\u202bquoted\u202c text"))
+    assert response.status_code == 202
+    (comment,) = client.get("/api/v1/comments?site=news&thread=bidi").get_json()["comments"]
+    assert comment["author_name"] == "redaeR laiciffO"
+    assert "\u202b" in comment["body_html"]
+    with client.application.app_context():
+        assert find_thread("news", "bidi").title == "Title"
+
+
+def test_an_unknown_field_is_reported_without_echoing_its_name(client):
+    response = client.post(POST, json=comment_payload(**{"zq.canary@leak.example": 1,
+                                                         "other": 2}))
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"_unknown": ["Unknown field."]}
+    assert "canary" not in response.get_data(as_text=True)
+
+
+def test_author_urls_are_stored_percent_encoded(client):
+    response = client.post(POST, json=comment_payload(
+        thread="url-encoding", author_url='https://jane.example/a b"c<d>?q=\'x\''))
+    assert response.status_code == 202
+    (comment,) = client.get("/api/v1/comments?site=news&thread=url-encoding").get_json()[
+        "comments"]
+    assert comment["author_url"] == "https://jane.example/a%20b%22c%3Cd%3E?q=%27x%27"
+
+
+@pytest.mark.parametrize("url", ["https://user:pass@jane.example/",
+                                 "https://news.example@evil.example/"])
+def test_an_author_url_with_a_user_name_or_password_is_refused(client, url):
+    response = client.post(POST, json=comment_payload(author_url=url))
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {
+        "author_url": ["Must not contain a user name or password."]}

@@ -126,17 +126,33 @@ def test_a_revoked_token_is_refused_on_every_route(app, client, site, held, rout
     assert stored_status(app, comment_id) == "held"
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", ["queue", "audit"])
 def test_a_site_scoped_token_is_forbidden_on_another_site(app, client, site, held, route):
     comment_id = held()  # on "news"
     sport_only = moderator_headers(app, "sam", "sport")
     response = call(client, route, comment_id, sport_only)
+    assert response.status_code == 403
+    assert response.get_json()["error"] == "forbidden"
+
+
+@pytest.mark.parametrize("route", [
+    pytest.param("detail", marks=pytest.mark.xfail(strict=True, reason=(
+        "api/review.py's detail route still checks the site with auth.require_site (403); "
+        "it should look the comment up with moderating.comment_for"))),
+    "decision", "bulk", "ban", "unban"])
+def test_another_sites_comment_is_not_found_like_an_unknown_id(app, client, site, held, route):
+    comment_id = held()  # on "news"
+    sport_only = moderator_headers(app, "sam", "sport")
+    response, unknown = (call(client, route, cid, sport_only)
+                         for cid in (comment_id, "no-such-comment"))
     if route == "bulk":
-        assert response.status_code == 200
-        assert response.get_json()["results"][0]["error"] == "forbidden"
+        results = [r.get_json()["results"][0] for r in (response, unknown)]
+        assert results[0]["error"] == "not_found"
+        assert {k: v for k, v in results[0].items() if k != "id"} == {
+            k: v for k, v in results[1].items() if k != "id"}
     else:
-        assert response.status_code == 403
-        assert response.get_json()["error"] == "forbidden"
+        assert response.status_code == 404
+        assert response.get_json() == unknown.get_json()
     assert stored_status(app, comment_id) == "held"
 
 
@@ -157,7 +173,7 @@ def test_a_bulk_item_of_another_site_fails_alone(app, client, site, held):
     assert response.status_code == 200
     body = response.get_json()
     assert [(r["id"], r["ok"], r["error"]) for r in body["results"]] == [
-        (news, False, "forbidden"), (sport, True, None)]
+        (news, False, "not_found"), (sport, True, None)]
     assert (body["succeeded"], body["failed"]) == (1, 1)
     assert (stored_status(app, news), stored_status(app, sport)) == ("held", "rejected")
 

@@ -4,6 +4,7 @@ ValidationError or clean data, never anything else."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from moderation.schemas import CommentSubmission
 from tests.conftest import comment_payload
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 TEXT_LIMITS = {"thread": 512, "body": 5000, "author_name": 80, "parent_id": 32,
                "thread_title": 300}
 FIELDS = [*TEXT_LIMITS, "site", "author_email", "author_url", "thread_url", "nickname"]
@@ -27,7 +29,8 @@ json_values = st.recursive(
 # Text a form may carry: controls, odd whitespace, surrogates, combining marks, long runs.
 hostile_text = st.text(st.characters(codec=None), max_size=40) | st.builds(
     lambda piece, count: piece * count,
-    st.sampled_from([" ", "\u00a0", "\x00", "\r\n", "e\u0301", "\ud800", "a", "\t"]),
+    st.sampled_from([" ", "\u00a0", "\x00", "\r\n", "e\u0301", "\ud800", "a", "\t",
+                     "\u200b", "\u202e"]),
     st.integers(0, 6000))
 urls = st.builds(lambda scheme, rest: scheme + rest,
                  st.sampled_from(["http://", "https://", "HTTPS://", "javascript:", "data:",
@@ -68,8 +71,10 @@ def test_accepted_text_is_trimmed_without_controls_and_within_bounds(field, text
     assert value == value.strip()
     assert not CONTROL.search(value)
     assert 1 <= len(value) <= TEXT_LIMITS[field]
+    assert any(unicodedata.category(char)[0] in "LNPS" for char in value)  # something shows
     if field != "body":
         assert "\n" not in value and "  " not in value  # one line, spaces folded
+        assert not BIDI.search(value)
 
 
 @relaxed
@@ -81,6 +86,7 @@ def test_accepted_urls_are_http_or_https_only(field, url):
     value = loaded[field]
     assert urlsplit(value).scheme.lower() in {"http", "https"}
     assert len(value) <= 2048 and not CONTROL.search(value) and value == value.strip()
+    assert "@" not in urlsplit(value).netloc and not re.search(r"[\s\"'<>`]", value)
 
 
 @relaxed
