@@ -4,7 +4,8 @@ This is the worker's entry point: ``load_scorer().score(texts)``. Texts are
 normalised once; per model, the same TF-IDF weights give both the calibrated
 probability and the explanation: each feature's contribution is its weight
 times the logistic regression coefficient, and a word of the comment is
-credited with the contributions of the features it contains.
+credited with the contributions of the features it contains; the words shown
+to moderators are chosen from those by :mod:`models.driving_terms`.
 
 A batch is scored with a handful of array operations rather than text by text:
 each distinct word of the batch is analysed once (and cached across batches), its
@@ -24,12 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import artifacts
+from . import artifacts, driving_terms
 from .artifacts import Artifact
 from .normalise import normalise
 
-MAX_TERMS = 5
-_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>*"
 _CACHE_SIZE = 2**16
 _EMPTY = np.zeros(0, dtype=np.intp)
 
@@ -38,8 +37,8 @@ _EMPTY = np.zeros(0, dtype=np.intp)
 class TextScore:
     spam: float                       # calibrated probability 0..1
     toxicity: float                   # calibrated probability 0..1
-    spam_terms: tuple[str, ...]       # up to 5 terms that pushed spam up, most first
-    toxicity_terms: tuple[str, ...]   # up to 5 terms that pushed toxicity up
+    spam_terms: tuple[str, ...]       # up to 5 words of the text that pushed spam up, most first
+    toxicity_terms: tuple[str, ...]   # up to 5 words of the text that pushed toxicity up
     spam_version: str
     toxicity_version: str
 
@@ -52,8 +51,9 @@ class Batch:
     first occurrence of each is the one credited. Both models read the same batch.
     """
 
-    def __init__(self, normalised: Sequence[str]):
+    def __init__(self, normalised: Sequence[str], originals: Sequence[str] | None = None):
         self.texts = list(normalised)
+        self.originals = self.texts if originals is None else list(originals)
         self.split = [text.split() for text in self.texts]
         number: dict[str, int] = {}
         setdefault = number.setdefault
@@ -243,7 +243,8 @@ class TaskModel:
         for _, vectorizer in union.transformer_list:
             self.parts.append(FeaturePart(vectorizer, offset, coef))
             offset += len(vectorizer.vocabulary_)
-        self.term = functools.lru_cache(maxsize=_CACHE_SIZE)(_term)
+        # a word's credit moves the log-odds by -a times it: shown only from MIN_CREDIT on
+        self.min_credit = driving_terms.MIN_CREDIT / -self.a if self.a < 0 else np.inf
 
     @property
     def version(self) -> str:
@@ -269,21 +270,18 @@ class TaskModel:
         return probabilities, self._top_terms(batch, credit) if explain else []
 
     def _top_terms(self, batch: Batch, credit: np.ndarray) -> list[tuple[str, ...]]:
-        """Per text, up to MAX_TERMS words with positive credit, highest first (ties: the
-        earlier word), edge punctuation stripped, without repeats."""
-        terms: list[list[str]] = [[] for _ in range(len(batch))]
-        positive = np.flatnonzero(credit > 0)
-        order = positive[np.lexsort((batch.pair_first[positive], -credit[positive],
-                                     batch.pair_text[positive]))]
-        words, term = batch.words, self.term
+        """Per text, the words credited with at least the minimum, highest first (ties: the
+        earlier word), shown as :func:`models.driving_terms.pick` chooses."""
+        candidates: list[list[str]] = [[] for _ in range(len(batch))]
+        strong = np.flatnonzero(credit >= self.min_credit)
+        order = strong[np.lexsort((batch.pair_first[strong], -credit[strong],
+                                   batch.pair_text[strong]))]
+        words = batch.words
         for text, word in zip(batch.pair_text[order].tolist(),
                               batch.pair_word[order].tolist(), strict=True):
-            chosen = terms[text]
-            if len(chosen) < MAX_TERMS:
-                candidate = term(words[word])
-                if candidate not in chosen:
-                    chosen.append(candidate)
-        return [tuple(chosen) for chosen in terms]
+            candidates[text].append(words[word])
+        return [driving_terms.pick(found, original) if found else ()
+                for found, original in zip(candidates, batch.originals, strict=True)]
 
 
 class Scorer:
@@ -294,7 +292,7 @@ class Scorer:
         self.models = {"spam": TaskModel(spam), "toxicity": TaskModel(toxicity)}
 
     def score(self, texts: Sequence[str]) -> list[TextScore]:
-        batch = Batch([normalise(text) for text in texts])
+        batch = Batch([normalise(text) for text in texts], texts)
         spam, spam_terms = self.models["spam"].score_batch(batch, explain=True)
         toxicity, toxicity_terms = self.models["toxicity"].score_batch(batch, explain=True)
         versions = self.versions
@@ -329,7 +327,3 @@ def load_scorer(artifacts_dir: str | Path | None = None) -> Scorer:
 @functools.lru_cache(maxsize=4)
 def _load_scorer(directory: Path) -> Scorer:
     return Scorer(artifacts.load("spam", directory), artifacts.load("toxicity", directory))
-
-
-def _term(word: str) -> str:
-    return word.strip(_EDGE_PUNCTUATION) or word
