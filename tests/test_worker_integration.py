@@ -47,7 +47,8 @@ def service(postgres_database, redis_url, tmp_path_factory):
 
 def submit(base_url: str, **overrides) -> dict:
     status, body = http("POST", f"{base_url}/api/v1/comments",
-                        comment_payload(body=f"Integration remark {next(_bodies)}", **overrides))
+                        comment_payload(**{"body": f"Integration remark {next(_bodies)}",
+                                           **overrides}))
     assert status == 202, body
     return body
 
@@ -113,3 +114,14 @@ def test_the_request_id_follows_the_comment_into_the_worker(service):
              if line.startswith("{")]
     scored = [line for line in lines if accepted["id"] in line["message"]]
     assert scored and all(line["request_id"] == "trace-4242" for line in scored)
+
+
+def test_a_poison_comment_no_longer_keeps_its_batch_mates_pending(service):
+    """Audit IN-P1: "@a" * 2500 once raised in scoring and failed every comment batched
+    with it. Submitted together, all of them are decided now."""
+    _, base_url, worker_log = service
+    poison = submit(base_url, body="@a" * 2500)
+    mates = [submit(base_url) for _ in range(6)]
+    assert final_status(base_url, poison) in FINAL
+    assert {final_status(base_url, mate) for mate in mates} == {"approved"}
+    assert "RecursionError" not in worker_log.read_text()
