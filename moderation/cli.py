@@ -131,11 +131,16 @@ def close_thread(site_id, key):
 
 @moderators.command("create")
 @click.argument("name")
-@click.option("--site", "site_id", help="Limit the token to one site (default: every site).")
+@click.option("--site", "site_id", help="The one site the token may moderate.")
+@click.option("--all-sites", is_flag=True, help="Let the token moderate every site instead.")
 @click.option("--role", type=click.Choice(moderator_service.ROLES), default="moderator",
               show_default=True)
-def create_moderator(name, site_id, role):
-    """Create a moderator; prints the token once, as the last line."""
+def create_moderator(name, site_id, all_sites, role):
+    """Create a moderator for one site (--site) or every site (--all-sites); prints the token
+    once, as the last line."""
+    if bool(site_id) == all_sites:
+        # Every site by default was one forgotten option away from granting all tenants.
+        raise click.UsageError("give either --site SITE or --all-sites")
     if site_id and db.session.get(Site, site_id) is None:
         raise click.BadParameter(f"no site {site_id!r}", param_hint="--site")
     try:

@@ -36,13 +36,13 @@ def every_stored_value(app) -> list[str]:
 
 
 def test_create_prints_a_token_that_opens_the_queue(app, client, site):
-    token = create(app, "alice")
+    token = create(app, "alice", "--all-sites")
     assert token.startswith("mod_") and len(token) >= 40
     assert queue(client, token).status_code == 200
 
 
 def test_tokens_are_random(app, site):
-    assert create(app, "alice") != create(app, "bob")
+    assert create(app, "alice", "--all-sites") != create(app, "bob", "--all-sites")
 
 
 def test_only_the_sha256_of_the_token_is_stored(app, site):
@@ -65,7 +65,7 @@ def test_site_scope_and_role_are_recorded(app, client, site):
 
 
 def test_list_shows_moderators_but_never_a_token(app, site):
-    tokens = [create(app, "alice"), create(app, "bob", "--site", site)]
+    tokens = [create(app, "alice", "--all-sites"), create(app, "bob", "--site", site)]
     result = cli(app, "list")
     assert result.exit_code == 0
     listed = [json.loads(line) for line in result.stdout.splitlines()]
@@ -78,7 +78,7 @@ def test_list_shows_moderators_but_never_a_token(app, site):
 
 
 def test_revoke_makes_the_token_unauthorized_at_once(app, client, site):
-    token = create(app, "alice")
+    token = create(app, "alice", "--all-sites")
     assert queue(client, token).status_code == 200
     result = cli(app, "revoke", "alice")
     assert result.exit_code == 0 and "revoked alice" in result.output
@@ -90,15 +90,15 @@ def test_revoke_makes_the_token_unauthorized_at_once(app, client, site):
 
 def test_revoking_an_unknown_or_revoked_moderator_fails(app, site):
     assert "no active moderator" in cli(app, "revoke", "nobody").output
-    create(app, "alice")
+    create(app, "alice", "--all-sites")
     assert cli(app, "revoke", "alice").exit_code == 0
     again = cli(app, "revoke", "alice")
     assert again.exit_code != 0 and "no active moderator 'alice'" in again.output
 
 
 def test_a_duplicate_name_fails_and_keeps_the_first_token(app, client, site):
-    token = create(app, "alice")
-    again = cli(app, "create", "alice")
+    token = create(app, "alice", "--all-sites")
+    again = cli(app, "create", "alice", "--all-sites")
     assert again.exit_code != 0 and "already exists" in again.output
     assert queue(client, token).status_code == 200
 
@@ -113,5 +113,24 @@ def test_an_unknown_site_fails_and_creates_nobody(app, site):
 
 @pytest.mark.parametrize("role", ["owner", ""])
 def test_an_unknown_role_is_refused(app, site, role):
-    result = cli(app, "create", "alice", "--role", role)
+    result = cli(app, "create", "alice", "--all-sites", "--role", role)
     assert result.exit_code != 0 and "--role" in result.output
+
+
+def test_create_without_a_scope_is_refused_and_creates_nobody(app, site):
+    """Every site was the silent default: one forgotten option granted all tenants."""
+    for args in ((), ("--site", site, "--all-sites")):
+        result = cli(app, "create", "alice", *args)
+        assert result.exit_code == 2, result.output
+        assert "give either --site SITE or --all-sites" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(Moderator)).all() == []
+
+
+def test_all_sites_is_said_explicitly_and_recorded_as_no_site(app, client, site):
+    result = cli(app, "create", "chief", "--all-sites", "--role", "admin")
+    assert result.exit_code == 0 and "for every site" in result.output
+    with app.app_context():
+        stored = db.session.scalar(select(Moderator).where(Moderator.name == "chief"))
+        assert (stored.site_id, stored.role) == (None, "admin")
+    assert queue(client, result.stdout.splitlines()[-1]).status_code == 200
