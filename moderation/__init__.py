@@ -6,7 +6,6 @@ import os
 
 from flask import Flask
 from flask.sessions import SessionInterface
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
     after_commit,
@@ -14,11 +13,13 @@ from . import (
     cli,
     database,
     errors,
+    headers,
     logs,
     metrics,
     ops,
     pages,
     privacy,
+    proxies,
     publishing,
 )
 from .config import Config
@@ -27,7 +28,7 @@ from .instance_secrets import resolve_secrets
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("MODERATION_INSTANCE_PATH"),
-                instance_relative_config=True)
+                instance_relative_config=True, static_folder=None)
     app.session_interface = NoCookieSessions()
     os.makedirs(app.instance_path, exist_ok=True)
     config = Config(instance_path=app.instance_path)
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     logs.init_app(app)
+    headers.init_app(app)
     resolve_secrets(app.config, app.instance_path, production=config.is_production)
 
     database.init_app(app)
@@ -46,11 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     metrics.init_app(app)
     api.init_app(app)
     app.register_blueprint(ops.bp)
-    app.register_blueprint(pages.bp)
+    pages.init_app(app)
     cli.init_app(app)
-    if app.config["TRUST_PROXY_HOPS"]:
-        hops = app.config["TRUST_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    proxies.init_app(app)
     return app
 
 

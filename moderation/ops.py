@@ -11,6 +11,7 @@ from models.artifacts import ArtifactError
 
 from .checks.model_scores import scorer
 from .extensions import db
+from .proxies import UNTRUSTED_FORWARDING, untrusted_forwarding_seen
 
 bp = Blueprint("ops", __name__)
 FAILED = {"database": "unreachable", "broker": "unreachable", "models": "not loaded"}
@@ -30,7 +31,11 @@ def readyz():
         body = {"error": "unavailable", "message": "Not ready: " + ", ".join(failing) + ".",
                 "checks": {name: "ok" if ok else FAILED[name] for name, ok in checks.items()}}
         return jsonify(body), 503
-    return jsonify(status="ready", checks={name: "ok" for name in checks})
+    body = {"status": "ready", "checks": {name: "ok" for name in checks}}
+    if untrusted_forwarding_seen():
+        # Ready all the same: a misconfiguration to fix, not a reason to leave rotation.
+        body["warnings"] = [UNTRUSTED_FORWARDING]
+    return jsonify(body)
 
 
 def _database_ready() -> bool:

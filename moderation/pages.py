@@ -1,4 +1,9 @@
-"""Pages and assets: the widget and count scripts, the review page, and the demo article."""
+"""Pages and assets: the widget and count scripts, the review page, and the demo article.
+
+Flask's own ``/static`` route is off (``static_folder=None``): every asset is
+served here, by name, with its headers. The demo article exists for ``make run``
+and is not registered in production.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
 
 from . import demo
 
 bp = Blueprint("pages", __name__)
+demo_bp = Blueprint("demo_page", __name__)
 STATIC = Path(__file__).with_name("static")
 # ``//= include NAME``: the one sanitizer both scripts share, inlined so each is one request.
 INCLUDE = re.compile(r"^( *)//= include ([\w.]+)$", re.MULTILINE)
@@ -22,6 +28,10 @@ EMBED_MAX_AGE = 300
 REVIEW_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                  "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
                  "frame-ancestors 'none'")
+# The demo article: its own inline style (the widget's too), our scripts, no framing.
+DEMO_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'none'")
 
 
 @bp.get("/embed.js")
@@ -40,7 +50,6 @@ def review_page() -> Response:
     response.headers["Content-Security-Policy"] = REVIEW_POLICY
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -54,19 +63,20 @@ def review_js() -> Response:
 
 @bp.get("/moderate/review.css")
 def review_css() -> Response:
-    response = send_from_directory(current_app.static_folder, "review.css")
+    response = send_from_directory(STATIC, "review.css")
     response.cache_control.no_cache = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-@bp.get("/")
+@demo_bp.get("/")
 def demo_article() -> Response:
     """A sample news article with the widget embedded, as a news site would do it."""
     response = Response(render_template(
         "article.html", site=demo.DEMO_SITE, article=demo.ARTICLE, others=demo.OTHER_ARTICLES,
         held_words=demo.HELD_WORDS))
     response.cache_control.no_cache = True
+    response.headers["Content-Security-Policy"] = DEMO_POLICY
+    response.headers["X-Frame-Options"] = "DENY"
     return response
 
 
@@ -93,5 +103,10 @@ def _script(filename: str) -> Response:
     body = bundled(filename)
     response = Response(body, mimetype="text/javascript")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    if app.config["MODERATION_ENV"] != "production":
+        app.register_blueprint(demo_bp)

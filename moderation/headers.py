@@ -1,0 +1,15 @@
+"""Headers every response carries, whatever produced it (API, asset, page or error)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+
+def _no_sniffing(response: Response) -> Response:
+    """Browsers must take each response for the type it declares: JSON is never run as script."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_no_sniffing)
