@@ -80,8 +80,8 @@ class Bench:
         self.limits = "on, SUBMISSION_RATE_LIMIT=1000000/minute (Flask-Limiter in Redis)"
         self.env = processes.environment({
             "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url,
-            "MODERATION_ENV": "production", "SECRET_KEY": "bench",
-            "IDENTITY_HASH_KEY": "bench-identity",
+            "MODERATION_ENV": "production",
+            "IDENTITY_HASH_KEY": "bench-identity-key-production-wants-32-bytes",
             "EMAIL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "MODERATION_INSTANCE_PATH": str(self.folder / "instance"),
             "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics"),

@@ -19,18 +19,28 @@ def _list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
+ENVIRONMENTS = ("development", "production", "test")
+
+
+class InvalidSettingError(ValueError):
+    """A setting the service refuses to start with: a typo must not fall back to a default."""
+
+
 class Config:
     """Settings for one app instance, built from a mapping of environment variables."""
 
     def __init__(self, environ: dict[str, str] | None = None, instance_path: str = "instance"):
         env = dict(os.environ if environ is None else environ)
-        self.MODERATION_ENV = env.get("MODERATION_ENV", "development")
+        self.MODERATION_ENV = env.get("MODERATION_ENV") or "development"
+        if self.MODERATION_ENV not in ENVIRONMENTS:
+            raise InvalidSettingError(
+                f"MODERATION_ENV must be one of {', '.join(ENVIRONMENTS)}; "
+                f"got {self.MODERATION_ENV!r}")
         self.SQLALCHEMY_DATABASE_URI = _database_url(
             env.get("DATABASE_URL"), Path(instance_path) / "moderation.db"
         )
         broker = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL") or ""
         self.CELERY_BROKER_URL = broker
-        self.SECRET_KEY = env.get("SECRET_KEY") or None
         self.EMAIL_ENCRYPTION_KEYS = _list(env.get("EMAIL_ENCRYPTION_KEYS"))
         self.IDENTITY_HASH_KEY = env.get("IDENTITY_HASH_KEY") or None
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_REQUEST_BYTES", 64 * 1024))
@@ -46,6 +56,8 @@ class Config:
         self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))
         self.MODELS_DIR = env.get("MODELS_DIR") or None  # None: the shipped models/artifacts
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # Bearer token for /metrics; unset, /metrics answers 404 (see README "Metrics").
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
         # flask-smorest: the OpenAPI document at /openapi.json
         self.API_TITLE = "Comment moderation service"
         self.API_VERSION = "v1"

@@ -4,14 +4,20 @@ Counters live in each process; with ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn
 workers and Celery workers on one machine share it) ``/metrics`` adds them up
 across processes. Queue depth and the age of the oldest pending comment are
 read from the database at scrape time, so every replica reports the truth.
+
+Every label takes values from a fixed set (routes, known methods, statuses),
+never a name or anything a client can vary at will, so the series stay few.
+``/metrics`` answers only to ``Authorization: Bearer METRICS_TOKEN``; with no
+token configured it does not exist (404).
 """
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -39,12 +45,19 @@ SUBMITTED = Counter("moderation_comments_submitted_total",
 DECIDED = Counter("moderation_comments_decided_total",
                   "Status changes, by new status and what decided it.", ["status", "decided_by"])
 MODERATOR_DECISIONS = Counter("moderation_moderator_decisions_total",
-                              "Decisions by moderator.", ["moderator", "decision"])
+                              "Moderators' decisions, by decision.", ["decision"])
 SCORING_LATENCY = Histogram("moderation_scoring_duration_seconds",
                             "Time to score one comment, checks and models included.",
                             buckets=(.0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1))
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"})
+
 bp = Blueprint("metrics", __name__)
+
+
+def method_label(method: str) -> str:
+    """Any other method (a client may send ``ZZ1``, ``ZZ2``, …) shares the label ``other``."""
+    return method if method in METHODS else "other"
 
 
 def decider_label(actor: str) -> str:
@@ -86,8 +99,20 @@ class QueueCollector:
         yield age
 
 
+def _require_token() -> None:
+    """404 rather than 401 without a configured token: the route is then off, not guarded."""
+    expected = current_app.config["METRICS_TOKEN"]
+    if not expected:
+        abort(404)
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
+                                                             expected.encode()):
+        abort(401)
+
+
 @bp.get("/metrics")
 def metrics() -> Response:
+    _require_token()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         process_registry = CollectorRegistry()
         MultiProcessCollector(process_registry)
@@ -106,8 +131,9 @@ def _start_timer() -> None:
 def _observe(response: Response) -> Response:
     route = request.url_rule.rule if request.url_rule else "unmatched"
     if route != "/metrics" and "metrics_started" in g:
-        HTTP_REQUESTS.labels(route, request.method, response.status_code).inc()
-        HTTP_LATENCY.labels(route, request.method).observe(
+        method = method_label(request.method)
+        HTTP_REQUESTS.labels(route, method, response.status_code).inc()
+        HTTP_LATENCY.labels(route, method).observe(
             time.perf_counter() - g.metrics_started)
     return response
 

@@ -72,7 +72,7 @@ def decide(moderator: Moderator, public_id: str, decision: str,
     except StaleDataError as error:
         db.session.rollback()
         raise Conflict("Someone else decided this comment first.") from error
-    MODERATOR_DECISIONS.labels(moderator.name, decision).inc()
+    MODERATOR_DECISIONS.labels(decision).inc()
     return comment
 
 

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 
 BIN = Path(sys.executable).parent
 CLIENT_IP = "203.0.113.77"  # sent through the trusted proxy header; must never be logged
+METRICS_TOKEN = "prod-test-metrics-token"
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,8 @@ def topology(database, redis_url, tmp_path_factory):
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "REDIS"))},
            "PATH": f"{BIN}:{os.environ['PATH']}", "DATABASE_URL": database,
            "REDIS_URL": redis_db(redis_url, 14), "MODERATION_ENV": "production",
-           "SECRET_KEY": "prod-test", "IDENTITY_HASH_KEY": "prod-test-identity",
+           "IDENTITY_HASH_KEY": "prod-test-identity-key-of-32-bytes-or-more",
+           "METRICS_TOKEN": METRICS_TOKEN,
            "EMAIL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
            "MODERATION_INSTANCE_PATH": str(folder / "instance"),
            "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"), "TRUST_PROXY_HOPS": "1",
@@ -83,7 +85,9 @@ def _ready(base: str) -> bool:
 def metrics(base: str) -> dict[tuple, float]:
     import urllib.request
 
-    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
+    request = urllib.request.Request(f"{base}/metrics",
+                                     headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
         text = response.read().decode()
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
