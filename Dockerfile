@@ -8,10 +8,14 @@
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
+# Dependencies exactly as locked: each version pinned, each file checked against
+# its hash (`make lock` writes requirements.lock from pyproject.toml).
+COPY requirements.lock .
+RUN pip wheel --require-hashes --wheel-dir /wheels -r requirements.lock
 COPY . .
 # The wheel carries the package data of pyproject.toml: migrations, static
 # files, templates and the shipped model artifacts (models/artifacts/*).
-RUN pip wheel --wheel-dir /wheels .
+RUN pip wheel --no-deps --wheel-dir /wheels .
 
 # Runtime stage: a slim Python with the installed wheels, run as a non-root user.
 FROM python:3.11-slim
@@ -20,6 +24,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     MODERATION_INSTANCE_PATH=/app/instance
+# --no-index: nothing but the locked wheels of the build stage can be installed.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-index --find-links=/wheels comment-moderation \
     && groupadd --system --gid 10001 app \

@@ -4,15 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint prod bench
+.PHONY: install run test lint prod bench lock
 
-$(STAMP): pyproject.toml
+# Every dependency at the version and hashes of the lock (runtime + test extra), then the
+# project itself, editable and without dependencies of its own choosing.
+$(STAMP): pyproject.toml requirements-test.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# `make lock` after changing pyproject.toml's dependencies: requirements.lock (runtime, what the
+# Dockerfile installs) and requirements-test.lock (runtime + test extra at the same versions,
+# what `make install` and CI install), both with hashes. Keeps the pins still allowed; to move
+# them: `make lock LOCK_ARGS=--upgrade` (or --upgrade-package NAME). uv resolves against the
+# package index alone, whatever pip's local configuration adds; it lives in a venv of its own.
+LOCK_TOOLS := $(VENV)/lock-tools
+LOCK := $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock:
+	test -x $(LOCK_TOOLS)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/python -m pip install -q 'uv>=0.9,<1'; }
+	$(LOCK) --output-file requirements.lock
+	$(LOCK) --extra test --constraint requirements.lock --output-file requirements-test.lock
 
 run: install
 	$(BIN)/moderation db upgrade
@@ -27,6 +44,9 @@ test: lint
 
 # The docker-compose topology without Docker: gunicorn + Celery worker + beat (Procfile),
 # against the DATABASE_URL and REDIS_URL of the environment (honcho ignores .env, which is compose's).
+# No proxy comes with it: web listens on 127.0.0.1 only. Put your TLS proxy in front and export
+# TRUST_PROXY_HOPS=1 (README: "TLS"); with 0 behind a proxy every reader shares its address, and
+# with 1 while clients can reach the port directly any of them can claim any address.
 prod: install
 	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || \
 		{ echo "make prod needs DATABASE_URL and REDIS_URL in the environment" >&2; exit 1; }

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_PACKAGES = ("moderation", "workers", "models")
@@ -31,8 +33,10 @@ ENV_READ = re.compile(
 ENV_EXAMPLE_LINE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 README_TABLE_ROW = re.compile(r"^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|", re.MULTILINE)
 APP_IMAGE = "comment-moderation"
-# What the third-party images ship, for their commands and healthchecks.
-IMAGE_TOOLS = {"redis": {"redis-server", "redis-cli"}, "postgres": {"pg_isready", "postgres"}}
+# Services of third-party images: the image, and what it ships for commands and healthchecks.
+IMAGE_TOOLS = {"redis": ("redis", {"redis-server", "redis-cli"}),
+               "postgres": ("postgres", {"pg_isready", "postgres"}),
+               "proxy": ("nginx", {"nginx", "wget"})}  # busybox wget, in the alpine image
 ONE_SHOT = {"migrate"}
 
 
@@ -145,7 +149,7 @@ def test_env_example_leaves_the_secrets_empty():
     """A forgotten secret must stop production with an error naming it, not run on a placeholder."""
     values = dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$",
                              (ROOT / ".env.example").read_text(), re.MULTILINE))
-    for secret in ("SECRET_KEY", "EMAIL_ENCRYPTION_KEYS", "IDENTITY_HASH_KEY"):
+    for secret in ("EMAIL_ENCRYPTION_KEYS", "IDENTITY_HASH_KEY", "METRICS_TOKEN"):
         assert values[secret] == "", secret
 
 
@@ -178,6 +182,45 @@ def test_every_long_running_service_has_a_healthcheck():
             assert check == {"disable": True}, "a one-shot's exit status is its health"
         else:
             assert check.get("test"), f"{name} has no healthcheck"
+
+
+def test_only_the_proxy_is_published_and_web_trusts_exactly_it():
+    """Audit F-05: web reachable directly with a trusted hop lets any client pick its address."""
+    services = compose()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert services["web"]["environment"]["TRUST_PROXY_HOPS"] == "1"
+    assert services["proxy"]["depends_on"] == {"web": {"condition": "service_healthy"}}
+    for name, service in app_services().items():
+        hops = service["environment"].get("TRUST_PROXY_HOPS")
+        assert name == "web" or hops is None, name
+
+
+def nginx_directives(text: str) -> list[list[str]]:
+    """Each directive of an nginx config as its words, comments dropped."""
+    text = re.sub(r"#[^\n]*", "", text)
+    return [statement.split() for statement in re.split(r"[;{}]", text) if statement.strip()]
+
+
+def test_the_proxy_forwards_to_web_and_replaces_the_clients_forwarded_for():
+    """web trusts the last X-Forwarded-For entry: the proxy must write the peer it saw, and
+    not leave a client's own header in front of it for a wrong TRUST_PROXY_HOPS to pick."""
+    (mount,) = compose()["services"]["proxy"]["volumes"]
+    source, target, mode = mount.split(":")
+    assert (target, mode) == ("/etc/nginx/conf.d/default.conf", "ro")
+    directives = nginx_directives((ROOT / source).read_text())
+    web_port = words(compose()["services"]["web"]["command"])[-1]
+    assert ["server", f"web:{web_port}"] in directives
+    assert ["proxy_pass", "http://web"] in directives
+    assert ["proxy_set_header", "X-Forwarded-For", "$remote_addr"] in directives
+    assert ["proxy_set_header", "X-Forwarded-Proto", "$scheme"] in directives
+    assert not [d for d in directives if "$proxy_add_x_forwarded_for" in d]
+
+
+def test_the_proxy_keeps_metrics_off_the_public_port():
+    (mount,) = compose()["services"]["proxy"]["volumes"]
+    text = (ROOT / mount.split(":")[0]).read_text()
+    assert re.search(r"location = /metrics \{\s*return 404;", text)
 
 
 def test_redis_and_postgres_keep_their_data_in_named_volumes():
@@ -260,13 +303,14 @@ def test_the_image_healthchecks_the_web_service_it_starts():
 
 
 @pytest.mark.parametrize("name", sorted(IMAGE_TOOLS))
-def test_store_services_use_their_images_own_tools(name):
+def test_third_party_services_use_their_images_own_tools(name):
+    image, tools = IMAGE_TOOLS[name]
     service = compose()["services"][name]
-    assert service["image"].split(":")[0] == name
+    assert service["image"].split(":")[0] == image
     used = [healthcheck_command(service)[0]]
     if "command" in service:
         used.append(words(service["command"])[0])
-    assert set(used) <= IMAGE_TOOLS[name]
+    assert set(used) <= tools
 
 
 # --- the image ------------------------------------------------------------------------------
@@ -282,6 +326,60 @@ def test_the_image_build_context_keeps_the_packages_and_their_data():
     assert "migrations/**/*" in package_data["moderation"]
 
 
+# --- dependencies ---------------------------------------------------------------------------
+
+def locked(name: str) -> dict[str, Version]:
+    """Package → pinned version of a lock file, each pin followed by its hashes."""
+    text = (ROOT / name).read_text()
+    pins = re.findall(r"^([A-Za-z0-9._-]+)==(\S+) \\\n\s+--hash=sha256:[0-9a-f]{64}", text,
+                      re.MULTILINE)
+    assert len(pins) == len(re.findall(r"^[A-Za-z0-9._-]+==", text, re.MULTILINE)), name
+    return {re.sub(r"[-_.]+", "-", package).lower(): Version(version)
+            for package, version in pins}
+
+
+def runtime_requirements() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [Requirement(line) for line in project["dependencies"]]
+
+
+def test_every_runtime_dependency_has_an_upper_bound():
+    unbounded = [str(requirement) for requirement in runtime_requirements()
+                 if not any(spec.operator in {"<", "<=", "==", "~="}
+                            for spec in requirement.specifier)]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-test.lock"])
+def test_the_locks_pin_every_runtime_dependency_within_its_range(lock):
+    pins = locked(lock)
+    for requirement in runtime_requirements():
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in pins, f"{requirement.name} is not in {lock}: run make lock"
+        assert requirement.specifier.contains(pins[name]), f"{lock}: {name} {pins[name]}"
+
+
+def test_the_test_lock_adds_the_test_extra_at_the_runtime_locks_versions():
+    runtime, test = locked("requirements.lock"), locked("requirements-test.lock")
+    assert {name: test.get(name) for name in runtime} == runtime
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]["test"]
+    for requirement in map(Requirement, extra):
+        assert re.sub(r"[-_.]+", "-", requirement.name).lower() in test, requirement.name
+
+
+def test_the_image_and_make_install_install_from_the_locks_with_hashes():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip wheel --require-hashes --wheel-dir /wheels -r requirements.lock" in dockerfile
+    assert "pip wheel --no-deps --wheel-dir /wheels ." in dockerfile
+    assert "pip install --no-index --find-links=/wheels" in dockerfile
+    makefile = (ROOT / "Makefile").read_text()
+    install = makefile.split("$(STAMP):", 1)[1].split("\n\n", 1)[0]
+    assert "pip install -q --require-hashes -r requirements-test.lock" in install
+    assert "pip install -q --no-deps -e ." in install
+    assert "requirements-test.lock" in install.splitlines()[0]  # a new lock reinstalls
+
+
 # --- docker-compose config ------------------------------------------------------------------
 
 def test_docker_compose_config_accepts_the_file_with_env_example(tmp_path):
@@ -293,6 +391,7 @@ def test_docker_compose_config_accepts_the_file_with_env_example(tmp_path):
             pytest.fail(message + "; .ci/run must install it")
         pytest.skip(message)
     shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copytree(ROOT / "deploy", tmp_path / "deploy")
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
     result = subprocess.run(
         [binary, "--project-directory", str(tmp_path), "-f", str(tmp_path / "docker-compose.yml"),
@@ -302,7 +401,8 @@ def test_docker_compose_config_accepts_the_file_with_env_example(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "WARN" not in result.stderr.upper(), result.stderr
     resolved = yaml.safe_load(result.stdout)
-    assert set(resolved["services"]) == {"web", "worker", "beat", "migrate", "redis", "postgres"}
+    assert set(resolved["services"]) == {"proxy", "web", "worker", "beat", "migrate", "redis",
+                                         "postgres"}
     web = resolved["services"]["web"]["environment"]
     assert web["MODERATION_ENV"] == "production"
     assert web["DATABASE_URL"].startswith("postgresql://")
