@@ -7,11 +7,15 @@ authorship; only its SHA-256 is stored.
 from __future__ import annotations
 
 import hmac
+import math
 from datetime import timedelta
+
+from flask import current_app
+from limits import parse
 
 from .comments import find_by_public_id
 from .decisions import change_status
-from .errors import Conflict, EditWindowClosed, Forbidden, NotFound
+from .errors import Conflict, EditWindowClosed, Forbidden, NotFound, RateLimited, ThreadClosed
 from .extensions import db
 from .orm import Comment, Site, utcnow
 from .privacy import token_digest
@@ -59,9 +63,30 @@ def _authorised_for_change(public_id: str, token: str | None) -> Comment:
     return comment
 
 
+def _count_edit(comment: Comment) -> None:
+    """At most ``COMMENT_EDIT_LIMIT`` edits per comment per period (a window opened by its
+    first edit): each edit is scored again and may notify the site, so one author token must
+    not buy unlimited work. Counted on the row the edit loads and writes anyway, so the count
+    survives restarts and is shared by every replica at no extra round trip; two edits at
+    once still cannot both pass, as the row's version refuses the second (409)."""
+    limit, now = parse(current_app.config["COMMENT_EDIT_LIMIT"]), utcnow()
+    period = timedelta(seconds=limit.get_expiry())
+    if comment.recent_edits_since is None or now >= comment.recent_edits_since + period:
+        comment.recent_edits, comment.recent_edits_since = 0, now
+    if comment.recent_edits >= limit.amount:
+        wait = comment.recent_edits_since + period - now
+        raise RateLimited(max(1, math.ceil(wait.total_seconds())))
+    comment.recent_edits += 1
+
+
 def edit_comment(public_id: str, token: str | None, body: str) -> Comment:
-    """New text is scored again from scratch: an approved comment goes back to pending."""
+    """New text is scored again from scratch: an approved comment goes back to pending.
+
+    Not on a closed thread, where no new words may appear (deleting stays allowed)."""
     comment = _authorised_for_change(public_id, token)
+    if comment.thread.closed:
+        raise ThreadClosed()
+    _count_edit(comment)
     comment.body, comment.body_html = body, render_body(body)
     comment.body_digest = body_digest(body)
     comment.spam_score = comment.toxicity_score = None
@@ -76,7 +101,9 @@ def edit_comment(public_id: str, token: str | None, body: str) -> Comment:
 
 
 def delete_comment(public_id: str, token: str | None) -> None:
-    """The text goes; the row and its log stay, so replies and the audit trail hold."""
+    """The text goes; the row and its log stay, so replies and the audit trail hold.
+
+    Allowed on a closed thread too: readers may always take back their own words."""
     comment = _authorised_for_change(public_id, token)
     change_status(comment, Status.DELETED, actor="author", reason="deleted by author")
     comment.body = comment.body_html = ""

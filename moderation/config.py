@@ -51,6 +51,8 @@ class Config:
             env.get("REDIS_URL") or "memory://")
         self.SUBMISSION_RATE_LIMIT = env.get("SUBMISSION_RATE_LIMIT", "30/minute;300/hour")
         self.MODERATION_AUTH_RATE_LIMIT = env.get("MODERATION_AUTH_RATE_LIMIT", "20/minute")
+        self.AUTHOR_CHANGE_RATE_LIMIT = env.get("AUTHOR_CHANGE_RATE_LIMIT", "20/minute;200/hour")
+        self.COMMENT_EDIT_LIMIT = env.get("COMMENT_EDIT_LIMIT", "10/15 minutes")
         self.PUBLISHED_CACHE_SECONDS = float(env.get("PUBLISHED_CACHE_SECONDS", 1))
         self.IP_RETENTION_DAYS = int(env.get("IP_RETENTION_DAYS", 30))
         self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))

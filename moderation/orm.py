@@ -88,8 +88,8 @@ class Comment(db.Model):
     __table_args__ = (
         # the hot read: approved comments of a thread in order
         Index("ix_comments_thread_status_created", "thread_id", "status", "created_at", "id"),
-        # duplicate and flood checks
-        Index("ix_comments_thread_author_body", "thread_id", "email_digest", "body_digest"),
+        # duplicate and flood checks (by address, ix_comments_ip_created), an author's comments
+        Index("ix_comments_thread_body_address", "thread_id", "body_digest", "ip_digest"),
         Index("ix_comments_author_created", "email_digest", "created_at"),
         Index("ix_comments_ip_created", "ip_digest", "created_at"),
         # the sweeper
@@ -134,6 +134,9 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The author's edit cap (COMMENT_EDIT_LIMIT): edits in the window begun at recent_edits_since.
+    recent_edits: Mapped[int] = mapped_column(default=0)
+    recent_edits_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     thread: Mapped[Thread] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id])

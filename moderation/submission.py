@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, exists, func, insert, literal, null, or_, select
+from sqlalchemy import bindparam, exists, func, insert, literal, null, select
 
 from .comments import find_by_public_id
 from .database import autocommit
@@ -45,25 +45,26 @@ class _Prior:
     thread_id: int | None
     thread_closed: bool
     duplicate: bool
-    last_from_author: datetime | None  # within the site's flood interval
+    last_from_address: datetime | None  # within the site's flood interval
 
 
-# Built once (a statement this size costs more to build than to run). The flood window is the
-# author's or the address's latest comment on the site; a NULL ip_digest matches nothing.
+# Built once (a statement this size costs more to build than to run). The duplicate and flood
+# checks go by the address (the keyed IP digest), never by the email: an answer that depended
+# on the email would tell anyone who guesses an address whether it wrote a comment (audit
+# F-02). A NULL ip_digest matches nothing.
 _threads, _comments = Thread.__table__, Comment.__table__
 _THREAD = (_threads.c.site_id == bindparam("site_id"), _threads.c.key == bindparam("key"))
 _THREAD_ID = select(_threads.c.id).where(*_THREAD).scalar_subquery()
 _DUPLICATE = exists().where(
-    _comments.c.thread_id == _THREAD_ID, _comments.c.email_digest == bindparam("email_digest"),
-    _comments.c.body_digest == bindparam("body_digest"), _comments.c.status != Status.DELETED)
-_LAST_FROM_AUTHOR = select(func.max(_comments.c.created_at)).where(
+    _comments.c.thread_id == _THREAD_ID, _comments.c.body_digest == bindparam("body_digest"),
+    _comments.c.ip_digest == bindparam("ip_digest"), _comments.c.status != Status.DELETED)
+_LAST_FROM_ADDRESS = select(func.max(_comments.c.created_at)).where(
     _comments.c.site_id == bindparam("site_id"), _comments.c.created_at > bindparam("since"),
-    or_(_comments.c.email_digest == bindparam("email_digest"),
-        _comments.c.ip_digest == bindparam("ip_digest")),
+    _comments.c.ip_digest == bindparam("ip_digest"),
 ).scalar_subquery()
 _PRIOR = select(_THREAD_ID, select(_threads.c.closed).where(*_THREAD).scalar_subquery(),
                 _DUPLICATE)
-_PRIOR_WITH_FLOOD = _PRIOR.add_columns(_LAST_FROM_AUTHOR)
+_PRIOR_WITH_FLOOD = _PRIOR.add_columns(_LAST_FROM_ADDRESS)
 _PRIOR = _PRIOR.add_columns(null())
 
 # The new comment and its first log entry. Named parameters (``new_<column>``), each of its
@@ -86,7 +87,7 @@ _NEW_COMMENT_WITH_ENTRY = insert(_changes).from_select(
 
 
 def body_digest(body: str) -> str:
-    """Duplicates are the same words, whatever the case and spacing."""
+    """Duplicates are the same words from the same address, whatever the case and spacing."""
     return hashlib.sha256(" ".join(body.casefold().split()).encode()).hexdigest()
 
 
@@ -97,13 +98,13 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     sealed = privacy().seal_email(data["author_email"])
     ip_digest = privacy().ip_digest(ip)
     digest = body_digest(data["body"])
-    prior = _read_prior(site, data["thread"], sealed.digest, digest, ip_digest)
+    prior = _read_prior(site, data["thread"], digest, ip_digest)
     if prior.thread_closed:
         raise ThreadClosed()
     parent = _reply_target(data.get("parent_id"), prior.thread_id)
     if prior.duplicate:
         raise Duplicate()
-    _check_flood(site, prior.last_from_author)
+    _check_flood(site, prior.last_from_address)
     thread_id = prior.thread_id or _new_thread(site.id, data)
 
     token, public_id = secrets.token_urlsafe(32), new_public_id()
@@ -147,15 +148,14 @@ def _store(comment: dict) -> int:
     return comment_id
 
 
-def _read_prior(site: SitePolicy, key: str, email_digest: str, digest: str,
-                ip_digest: str | None) -> _Prior:
+def _read_prior(site: SitePolicy, key: str, digest: str, ip_digest: str | None) -> _Prior:
     """The thread, the duplicate check and the flood check: one round trip, not three."""
     flood = site.flood_interval_seconds > 0
     since = utcnow() - timedelta(seconds=site.flood_interval_seconds) if flood else None
     with autocommit() as connection:
         row = connection.execute(_PRIOR_WITH_FLOOD if flood else _PRIOR, {
-            "site_id": site.id, "key": key, "email_digest": email_digest,
-            "body_digest": digest, "ip_digest": ip_digest, "since": since}).one()
+            "site_id": site.id, "key": key, "body_digest": digest, "ip_digest": ip_digest,
+            "since": since}).one()
     return _Prior(row[0], bool(row[1]), bool(row[2]), row[3])
 
 
@@ -178,7 +178,7 @@ def _reply_target(parent_public_id: str | None, thread_id: int | None) -> Commen
 
 
 def _check_flood(site: SitePolicy, last: datetime | None) -> None:
-    """One comment per flood interval per author, and per address (IP)."""
+    """One comment per flood interval per address (IP)."""
     if last is not None:
         wait = site.flood_interval_seconds - (utcnow() - last).total_seconds()
         raise RateLimited(max(1, math.ceil(wait)))

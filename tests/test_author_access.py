@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
+
+from moderation.extensions import db
+from moderation.orm import Comment
 
 THREAD = "2026/11/city-council-budget"
 LIST = f"/api/v1/comments?site=news&thread={THREAD}"
@@ -208,3 +214,51 @@ def test_an_edit_must_be_json(client, own):
                             content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
     assert response.get_json()["error"] == "unsupported_media_type"
+
+
+def close_thread(app) -> None:
+    assert app.test_cli_runner().invoke(args=["threads", "close", "news", THREAD]).exit_code == 0
+
+
+def test_an_edit_on_a_closed_thread_is_refused(app, client, own):
+    comment_id, token = own()
+    close_thread(app)
+    response = client.patch(url(comment_id), json={"body": "Reopened?"}, headers=token)
+    assert response.status_code == 403
+    assert response.get_json()["error"] == "thread_closed"
+    assert client.get(url(comment_id)).get_json()["body_html"] == (
+        "<p>A thoughtful remark about the budget.</p>")
+
+
+def test_the_author_may_still_delete_on_a_closed_thread(app, client, own):
+    comment_id, token = own()
+    close_thread(app)
+    assert client.delete(url(comment_id), headers=token).status_code == 204
+    assert listed(client) == []
+
+
+def edit(client, comment: tuple[str, dict], n: int):
+    comment_id, token = comment
+    return client.patch(url(comment_id), json={"body": f"Edit {n}."}, headers=token)
+
+
+def test_an_eleventh_edit_within_fifteen_minutes_is_rate_limited(client, own):
+    comment = own()
+    assert [edit(client, comment, n).status_code for n in range(10)] == [200] * 10
+    refused = edit(client, comment, 10)
+    assert refused.status_code == 429
+    assert refused.get_json()["error"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 15 * 60
+    assert client.get(url(comment[0])).get_json()["body_html"] == "<p>Edit 9.</p>"
+    assert client.delete(url(comment[0]), headers=comment[1]).status_code == 204
+
+
+@pytest.mark.parametrize("app_config", [{"COMMENT_EDIT_LIMIT": "2/minute"}])
+def test_the_edit_cap_opens_again_after_its_period(app, client, own):
+    comment = own()
+    assert [edit(client, comment, n).status_code for n in range(3)] == [200, 200, 429]
+    with app.app_context():
+        stored = db.session.scalar(select(Comment).where(Comment.public_id == comment[0]))
+        stored.recent_edits_since -= timedelta(seconds=61)
+        db.session.commit()
+    assert [edit(client, comment, n).status_code for n in range(3)] == [200, 200, 429]

@@ -1,4 +1,4 @@
-"""The site's flood interval: one comment per author, and per address, per interval."""
+"""The site's flood interval: one comment per address per interval, whatever the email."""
 
 from __future__ import annotations
 
@@ -42,9 +42,10 @@ def test_the_same_author_within_the_interval_is_rate_limited(post):
     assert_rate_limited(post("fast@example.com", body="And another thing!"))
 
 
-def test_the_same_author_from_another_address_is_rate_limited(post):
+def test_the_same_email_from_another_address_is_not_limited(post):
+    """Limiting it would tell anyone who types an email whether its owner just posted."""
     assert post("fast@example.com").status_code == 202
-    assert_rate_limited(post("FAST@example.com", ip=OTHER_IP, body="From my phone."))
+    assert post("FAST@example.com", ip=OTHER_IP, body="From my phone.").status_code == 202
 
 
 def test_the_same_address_with_another_email_is_rate_limited(post):

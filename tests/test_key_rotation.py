@@ -23,9 +23,9 @@ EMAILS = ("ada@example.com", "bo@example.com", "cy@example.com")
 def old_key(app, client, site) -> str:
     """Comments by each of EMAILS and the site's webhook secret, stored under the app's one
     key (returned)."""
-    for email in EMAILS:
-        assert client.post("/api/v1/comments",
-                           json=comment_payload(author_email=email)).status_code == 202
+    for number, email in enumerate(EMAILS):
+        assert client.post("/api/v1/comments", json=comment_payload(
+            author_email=email, body=f"Comment {number}.")).status_code == 202
     result = app.test_cli_runner().invoke(
         args=["sites", "webhook", site, "--url", "https://hooks.example/in"])
     assert result.exit_code == 0, result.output

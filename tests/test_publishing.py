@@ -221,10 +221,10 @@ def test_each_page_shape_has_its_own_etag(listing, publish):
     assert len(etags) == 3
 
 
-def test_the_etag_changes_when_a_comment_is_approved(listing, publish):
+def test_the_etag_changes_when_a_comment_is_approved(listing, publish, post_comment):
     publish(1)
     before = listing().headers["ETag"]
-    publish(1, author_email="someone.else@example.com")
+    post_comment(author_email="someone.else@example.com", body="Another reader's view.")
     response = listing(**{"If-None-Match": before})
     assert response.status_code == 200
     assert response.headers["ETag"] != before

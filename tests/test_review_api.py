@@ -219,7 +219,7 @@ def test_replies_in_the_queue_name_their_parent_without_a_query_each(app, client
         statements.append(statement)
 
     def queue_with_replies(count: int) -> tuple[list[str], list[str | None]]:
-        parents = [held(body=f"Parent {n}.") for n in range(count)]
+        parents = [held(body=f"Parent {n} of {count}.") for n in range(count)]
         for parent in parents:
             assert decide(client, auth, parent, "approve").status_code == 200
             held(parent_id=parent, body=f"Reply to {parent}.")

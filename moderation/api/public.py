@@ -26,11 +26,19 @@ class Comments(MethodView):
     @blp.arguments(schemas.CommentSubmission())
     @blp.response(202, schemas.SubmissionAccepted)
     @blp.alt_response(422, schema=schemas.Error, description="Invalid fields, each named.")
-    @blp.alt_response(409, schema=schemas.Error, description="Duplicate comment.")
-    @blp.alt_response(429, schema=schemas.Error, description="Flood interval; see Retry-After.")
+    @blp.alt_response(409, schema=schemas.Error, description="Duplicate: the same text to "
+                      "the same thread from the same address.")
+    @blp.alt_response(429, schema=schemas.Error, description="Submission rate limit or flood "
+                      "interval of the address; see Retry-After.")
     @blp.alt_response(403, schema=schemas.Error, description="Thread closed or origin refused.")
     def post(self, data):
-        """Leave A Reply: store the comment and queue it for scoring."""
+        """Leave A Reply: store the comment and queue it for scoring.
+
+        A duplicate is the same text (whatever its case and spacing) posted to the same
+        thread from the same address (IP); the flood interval also counts per address.
+        Neither looks at the email, so no answer tells whether an address wrote a comment:
+        the same text from another address is a new comment, whatever email it gives.
+        """
         accepted = submission.submit_comment(
             data, ip=request.remote_addr, origin=request.headers.get("Origin"))
         return {"id": accepted.public_id, "status": accepted.status,
@@ -79,19 +87,23 @@ class OwnComment(MethodView):
 
     @blp.arguments(schemas.CommentEdit())
     @blp.response(200, schemas.AuthorComment)
-    @blp.alt_response(403, schema=schemas.Error, description="Not the author's token, or the "
-                      "edit window is over.")
+    @blp.alt_response(403, schema=schemas.Error, description="Not the author's token, the "
+                      "edit window is over, or the thread is closed (thread_closed).")
     @blp.alt_response(409, schema=schemas.Error, description="No longer changeable.")
+    @blp.alt_response(429, schema=schemas.Error, description="Edit rate limit of the address, "
+                      "or of the comment; see Retry-After.")
     def patch(self, data, comment_id):
-        """Edit within the edit window; the new text is scored again."""
+        """Edit within the edit window, on an open thread; the new text is scored again."""
         return _author_view(authoring.edit_comment(comment_id, _token(), data["body"]))
 
     @blp.response(204)
     @blp.alt_response(403, schema=schemas.Error, description="Not the author's token, or the "
                       "edit window is over.")
     @blp.alt_response(409, schema=schemas.Error, description="No longer changeable.")
+    @blp.alt_response(429, schema=schemas.Error, description="Rate limit of the address; see "
+                      "Retry-After.")
     def delete(self, comment_id):
-        """Delete within the edit window."""
+        """Delete within the edit window, also on a closed thread."""
         authoring.delete_comment(comment_id, _token())
         return ""
 
