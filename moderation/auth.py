@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import g, request
 
-from .errors import ApiError, Forbidden
+from .errors import ApiError, Forbidden, RateLimited
 from .moderators import authenticate, may_act_on
 from .orm import Moderator
+from .ratelimits import count_failed_login
 
 
 class Unauthorized(ApiError):
@@ -17,12 +18,18 @@ class Unauthorized(ApiError):
         super().__init__(headers={"WWW-Authenticate": 'Bearer realm="moderation"'})
 
 
+class TooManyFailedLogins(RateLimited):
+    message = "Too many failed logins from this address; wait a moment."
+
+
 def require_moderator() -> None:
-    """``before_request`` of the moderation API: 401 unless a live token is presented."""
+    """``before_request`` of the moderation API: 401 unless a live token is presented, and
+    429 instead once the address has failed too often. A live token always passes."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     moderator = authenticate(token.strip()) if scheme.lower() == "bearer" and token else None
     if moderator is None:
-        raise Unauthorized()
+        wait = count_failed_login()
+        raise Unauthorized() if wait is None else TooManyFailedLogins(wait)
     g.moderator = moderator
 
 

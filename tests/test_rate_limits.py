@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from moderation.moderators import create_moderator
+from moderation.privacy import privacy
 from moderation.sites import create_site
 from tests.conftest import comment_payload, make_app
 
@@ -56,14 +57,86 @@ def test_reads_are_not_limited_by_the_submission_limit(tmp_path, monkeypatch):
     assert codes == {200}
 
 
-def test_failed_moderator_logins_are_limited_and_good_ones_do_not_count(tmp_path, monkeypatch):
-    app = limited_app(tmp_path, monkeypatch, "memory://", MODERATION_AUTH_RATE_LIMIT="3/minute")
+QUEUE = "/api/v1/moderation/queue?site=limits"
+BAD_TOKEN = {"Authorization": "Bearer guess"}
+
+
+def moderator_client(app):
     with app.app_context():
         _, token = create_moderator("m", None, "moderator")
-    client = app.test_client()
-    good = {"Authorization": f"Bearer {token}"}
+    return app.test_client(), {"Authorization": f"Bearer {token}"}
+
+
+def test_failed_moderator_logins_are_limited_and_good_ones_do_not_count(tmp_path, monkeypatch):
+    app = limited_app(tmp_path, monkeypatch, "memory://", MODERATION_AUTH_RATE_LIMIT="3/minute")
+    client, good = moderator_client(app)
     for _ in range(5):
-        assert client.get("/api/v1/moderation/queue?site=limits", headers=good).status_code == 200
-    bad = [client.get("/api/v1/moderation/queue?site=limits",
-                      headers={"Authorization": "Bearer guess"}).status_code for _ in range(4)]
-    assert bad == [401, 401, 401, 429]
+        assert client.get(QUEUE, headers=good).status_code == 200
+    bad = [client.get(QUEUE, headers=BAD_TOKEN) for _ in range(4)]
+    assert [response.status_code for response in bad] == [401, 401, 401, 429]
+    assert bad[-1].get_json()["error"] == "rate_limited"
+    assert 0 < int(bad[-1].headers["Retry-After"]) <= 60
+
+
+def test_a_valid_token_passes_after_many_failed_ones_from_its_address(tmp_path, monkeypatch):
+    """Nobody sharing a moderator's address can lock them out (audit F-04)."""
+    app = limited_app(tmp_path, monkeypatch, "memory://", MODERATION_AUTH_RATE_LIMIT="20/minute")
+    client, good = moderator_client(app)
+    bad = [client.get(QUEUE, headers=BAD_TOKEN).status_code for _ in range(25)]
+    assert bad == [401] * 20 + [429] * 5
+    assert client.get(QUEUE, headers=good).status_code == 200
+    assert client.get(QUEUE, headers=BAD_TOKEN).status_code == 429
+
+
+def change(client, method: str, comment: dict, ip: str = "203.0.113.7"):
+    return client.open(f"/api/v1/comments/{comment['id']}", method=method,
+                       json={"body": "Edited."} if method == "PATCH" else None,
+                       headers={"X-Author-Token": comment["author_token"]},
+                       environ_base={"REMOTE_ADDR": ip})
+
+
+def test_edits_and_deletes_are_limited_per_address(tmp_path, monkeypatch):
+    app = limited_app(tmp_path, monkeypatch, "memory://", AUTHOR_CHANGE_RATE_LIMIT="3/minute")
+    comments = [response.get_json() for response in post_many(app, 3)]
+    client = app.test_client()
+    edits = [change(client, "PATCH", comments[0]).status_code for _ in range(2)]
+    deleted, refused = (change(client, "DELETE", comment) for comment in comments[1:])
+    assert [*edits, deleted.status_code, refused.status_code] == [200, 200, 204, 429]
+    assert refused.get_json()["error"] == "rate_limited"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert change(client, "PATCH", comments[0], ip="198.51.100.9").status_code == 200
+
+
+def test_the_edit_limit_does_not_spend_the_submission_limit(tmp_path, monkeypatch):
+    app = limited_app(tmp_path, monkeypatch, "memory://", SUBMISSION_RATE_LIMIT="2/minute",
+                      AUTHOR_CHANGE_RATE_LIMIT="2/minute")
+    comment = post_many(app, 1)[0].get_json()
+    client = app.test_client()
+    assert [change(client, "PATCH", comment).status_code for _ in range(3)] == [200, 200, 429]
+    assert post_many(app, 2)[0].status_code == 202
+
+
+def stored_keys(app, storage: str, redis_url: str | None) -> list[str]:
+    if storage == "redis":
+        prefix = app.config["RATELIMIT_KEY_PREFIX"]
+        return [key.decode() for key in redis.Redis.from_url(redis_url).keys(f"*{prefix}*")]
+    limiter = app.extensions["moderation.limiter"]
+    return list(limiter.storage.storage)
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_counters_are_keyed_by_address_digest_never_the_address(tmp_path, monkeypatch, storage,
+                                                                  request):
+    redis_url = request.getfixturevalue("redis_url") if storage == "redis" else None
+    app = limited_app(tmp_path, monkeypatch, redis_url or "memory://")
+    comment = post_many(app, 1, ip="203.0.113.77")[0].get_json()
+    client = app.test_client()
+    assert change(client, "PATCH", comment, ip="203.0.113.77").status_code == 200
+    assert client.get(QUEUE, headers=BAD_TOKEN,
+                      environ_base={"REMOTE_ADDR": "203.0.113.77"}).status_code == 401
+    keys = stored_keys(app, storage, redis_url)
+    with app.app_context():
+        digest = privacy().ip_digest("203.0.113.77")
+    for counter in ("public.Comments", "public.OwnComment", "failed-moderator-logins"):
+        assert any(counter in key for key in keys)
+    assert all(digest in key and "203.0.113" not in key for key in keys)

@@ -66,5 +66,5 @@ def init_app(app: Flask) -> ModerationApi:
     })
     api.register_blueprint(public.blp)
     api.register_blueprint(review.blp)
-    ratelimits.init_app(app, public=public.blp, moderation=review.blp)
+    ratelimits.init_app(app, public=public.blp)
     return api
