@@ -198,7 +198,7 @@ def test_a_held_comment_cannot_be_changed_without_its_token(client, held, method
 
 @pytest.mark.parametrize("payload, field", [
     ({}, "body"), ({"body": "   "}, "body"), ({"body": "x" * 5001}, "body"),
-    ({"body": "Fine.", "author_name": "Someone Else"}, "author_name"),
+    ({"body": "Fine.", "author_name": "Someone Else"}, "_unknown"),
 ])
 def test_an_invalid_edit_names_the_failing_field(client, own, payload, field):
     comment_id, token = own()

@@ -78,7 +78,7 @@ def test_website_is_optional_and_empty_means_none(client, post_comment):
 def test_unknown_fields_are_rejected(post_comment):
     response = post_comment(admin=True)
     assert response.status_code == 422
-    assert response.get_json()["fields"] == {"admin": ["Unknown field."]}
+    assert response.get_json()["fields"] == {"_unknown": ["Unknown field."]}
 
 
 def test_unknown_site_is_a_field_error(post_comment):
