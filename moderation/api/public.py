@@ -36,8 +36,8 @@ class Comments(MethodView):
 
         A duplicate is the same text (whatever its case and spacing) posted to the same
         thread from the same address (IP); the flood interval also counts per address.
-        Neither looks at the email, so no answer tells whether an address wrote a comment:
-        the same text from another address is a new comment, whatever email it gives.
+        Neither looks at the email, so no answer tells whether the owner of an email wrote
+        a comment: the same text from another address is a new comment, whatever its email.
         """
         accepted = submission.submit_comment(
             data, ip=request.remote_addr, origin=request.headers.get("Origin"))
