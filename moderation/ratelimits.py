@@ -20,7 +20,7 @@ from limits import parse_many
 
 from .privacy import privacy
 
-CHANGES = frozenset({"POST", "PATCH", "DELETE"})
+_CHANGES = frozenset({"POST", "PATCH", "DELETE"})
 _EXTENSION = "moderation.limiter"
 _FAILED_LOGINS = "failed-moderator-logins"
 
@@ -89,7 +89,7 @@ def init_app(app: Flask, *, public) -> Limiter:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
 
     def limited() -> bool:
-        return request.method in CHANGES and request.blueprint == public.name
+        return request.method in _CHANGES and request.blueprint == public.name
 
     limiter = _SkippingLimiter(client_key, app=app, on_breach=_remember_retry_after,
                                limited=limited)
