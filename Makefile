@@ -55,9 +55,10 @@ prod: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port 8000 --env /dev/null
 
 # `make bench`: the production topology (the Procfile's web, worker and beat) on this machine,
-# measured with wrk against two ceilings; writes bench/results/latest.{json,md}. It creates and
-# drops its own database and empties its own Redis DB: never point these at data you keep.
-# `make bench BENCH_ARGS=--quick` for a shorter run (about 3 minutes instead of 9).
+# measured with wrk against two ceilings and Isso 0.14, the peer (installed on first use into
+# .bench-venvs/isso, a virtualenv of its own); writes bench/results/latest.{json,md}. It creates
+# and drops its own database and empties its own Redis DB: never point these at data you keep.
+# `make bench BENCH_ARGS=--quick` for a shorter run (about 4 minutes instead of 11).
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/moderation_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
 bench: install

@@ -1,4 +1,4 @@
-"""``make bench``: the production topology on this machine, measured against two ceilings.
+"""``make bench``: the production topology on this machine, against two ceilings and Isso.
 
     python bench/run.py [--quick] [--keep] [--no-profile] [--database-url URL] [--redis-url URL]
 
@@ -10,14 +10,18 @@ Procfile's web, worker and beat with production settings, and measures:
 - submissions: POST /api/v1/comments with wrk (unique authors and bodies per request);
 - end to end: submit→decision (``decided_at - created_at`` from the database) at fixed
   arrival rates, and the highest rate the scoring keeps up with for 60 s;
-- resident memory of a gunicorn worker and a Celery worker child;
+- the drain rate of a backlog with 1, 2 and 4 Celery worker processes;
+- resident memory of every process: gunicorn, Celery (main and children), beat, Isso;
 - with py-spy, the web's CPU per submission by stage, ours and the insert+push ceiling's.
 
 In the same run it measures two ceilings under the same gunicorn settings (a bare Flask
 app returning the same JSON; a Flask app doing one psycopg INSERT and one Redis LPUSH per
-POST) and reports our figures as ratios to them. Prints the tables and writes
-bench/results/latest.json and latest.md. Reported, not asserted. About 9 minutes
-(``--quick``: about 3).
+POST) and the peer, Isso 0.14 (``bench/peers/isso.py``: its own virtualenv, gunicorn
+``--preload`` with as many workers as ours, SQLite, the same 50-comment thread, reads and
+new comments with the same wrk settings), and reports our figures as ratios to them, the
+targets of ``bench/harness/targets.py`` each met or not. Prints the tables and writes
+bench/results/latest.json and latest.md. Reported, not asserted. About 11 minutes
+(``--quick``: about 4).
 """
 
 from __future__ import annotations
@@ -42,8 +46,9 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 
-from bench.harness import load, processes, report  # noqa: E402
+from bench.harness import load, processes, report, sustain  # noqa: E402
 from bench.harness import profile as profile_harness  # noqa: E402
+from bench.peers import isso  # noqa: E402
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/moderation_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/9"
@@ -51,10 +56,13 @@ RESULTS = HERE / "results"
 SITE = "bench"
 ORIGIN = "https://bench.example"
 READ_THREAD = "bench/read-50"
-WEB_PORT, CEILING_PORT = 18431, 18432
+ISSO_READ_URI = "/bench/read-50"
+WEB_PORT, CEILING_PORT, ISSO_PORT = 18431, 18432, 18433
 CONNECTIONS = 32
 REQUESTS_PER_CONNECTION = 20  # then wrk's connection is closed: see bench/wrk/report.lua
 FIXED_RATES = (50, 150, 300)
+DRAIN_CONCURRENCY = (1, 2, 4)  # Celery worker processes; what one more of them buys
+SUBMIT_ENV = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
 CIVIL_COMMENTS = (
     "A measured view on the new budget: the figures add up, and the *timetable* looks sensible.",
     "I read the whole report. The library funding is the part worth arguing about, not the roads.",
@@ -62,6 +70,13 @@ CIVIL_COMMENTS = (
     "The council should publish the full spreadsheet so readers can check the sums themselves.",
     "My street waited two years for the repairs, so I welcome any plan that sets a date.",
 )
+
+
+def read_thread() -> list[tuple[str, str, str]]:
+    """Author, email and text of the 50 civil comments seeded into ours and Isso's thread;
+    every text is new (the same words from one address are a duplicate)."""
+    return [(f"Reader {n}", f"seed-{n}@bench.example",
+             f"{CIVIL_COMMENTS[n % len(CIVIL_COMMENTS)]} (Point {n + 1}.)") for n in range(50)]
 
 
 class Bench:
@@ -111,9 +126,9 @@ class Bench:
                            capture_output=True)
         self.db = psycopg.connect(self.database_url, autocommit=True)
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, *extra: str) -> None:
         self.running[name] = processes.start_procfile_entry(name, self.env, self.folder,
-                                                            WEB_PORT)
+                                                            WEB_PORT, *extra)
         if name == "web":
             self.server_pid = self.running[name].pid  # what --profile samples
 
@@ -137,8 +152,8 @@ class Bench:
         return self.db.execute("SELECT count(*) FROM comments WHERE status = 'pending'"
                                ).fetchone()[0]
 
-    def wrk(self, path: str, script: str, **env: str) -> dict:
-        url = self.base + path
+    def wrk(self, path: str, script: str, base: str | None = None, **env: str) -> dict:
+        url = (base or self.base) + path
         # a fresh run name per wrk run: its authors and bodies are new (no 409 duplicates)
         env = {"BENCH_ORIGIN": ORIGIN,
                "BENCH_REQUESTS_PER_CONNECTION": str(REQUESTS_PER_CONNECTION), **env}
@@ -147,9 +162,10 @@ class Bench:
                  env={**env, "BENCH_RUN": f"{run}-warm{time.time_ns()}"})
         result = load.wrk(url, script, seconds=self.wrk_seconds, connections=CONNECTIONS,
                           env={**env, "BENCH_RUN": f"{run}-{time.time_ns()}"})
+        not_2xx = "" if result["not_2xx"] is None else f", {result['not_2xx']} not 2xx"
         print(f"  {script} {path[:60]}: {result['requests_per_s']:.0f} req/s, p50 "
               f"{result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-              f"{result['errors']} errors", flush=True)
+              f"{result['errors']} errors{not_2xx}", flush=True)
         return result
 
     def profiled(self, path: str, script: str, name: str, **env: str) -> dict:
@@ -183,12 +199,10 @@ class Bench:
     # --- phases --------------------------------------------------------------------------
 
     def seed_read_thread(self) -> str:
-        """50 civil comments (distinct authors, so repeated texts are not duplicates) that the
-        whole pipeline, models included, publishes."""
-        for n in range(50):
-            body = json.dumps({"site": SITE, "thread": READ_THREAD, "author_name": f"Reader {n}",
-                               "author_email": f"seed-{n}@bench.example",
-                               "body": CIVIL_COMMENTS[n % len(CIVIL_COMMENTS)]}).encode()
+        """50 civil comments that the whole pipeline, models included, publishes."""
+        for author, email, text in read_thread():
+            body = json.dumps({"site": SITE, "thread": READ_THREAD, "author_name": author,
+                               "author_email": email, "body": text}).encode()
             request = urllib.request.Request(self.base + "/api/v1/comments", data=body,
                                              headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -212,32 +226,81 @@ class Bench:
     def submissions(self, http: dict, e2e: dict) -> None:
         print("submissions (Celery worker stopped: the web alone, as for the ceiling)", flush=True)
         self.stop("worker")
-        env = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
         http["ceiling_submit"] = self.ceiling(
-            "insert_push", lambda: self.wrk("/api/v1/comments", "submit.lua", **env))
-        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", BENCH_RUN="web", **env)
+            "insert_push", lambda: self.wrk("/api/v1/comments", "submit.lua", **SUBMIT_ENV))
+        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", BENCH_RUN="web",
+                                  **SUBMIT_ENV)
+        self.drains(e2e)
+        http["submit_with_workers"] = self.wrk("/api/v1/comments", "submit.lua",
+                                               BENCH_RUN="both", **SUBMIT_ENV)
+        load.wait_until(lambda: self.pending() == 0, timeout=600)
+
+    def drains(self, e2e: dict) -> None:
+        """The backlog left by ``submissions`` and new ones of the same size, each drained by
+        a worker of 1, 2 and 4 processes, the web idle; the Procfile's own worker (Celery's
+        default: one process per core) drains last and stays up."""
+        default = os.cpu_count()
+        e2e["drains"] = []
+        for concurrency in sorted({*DRAIN_CONCURRENCY, default}, key=lambda n: n == default):
+            if e2e["drains"]:
+                load.wrk(self.base + "/api/v1/comments", "submit.lua",
+                         seconds=self.wrk_seconds, connections=CONNECTIONS,
+                         env={"BENCH_ORIGIN": ORIGIN, **SUBMIT_ENV,
+                              "BENCH_RUN": f"backlog{concurrency}-{time.time_ns()}"})
+            e2e["drains"].append(self.drain(concurrency, concurrency == default))
+            if concurrency != default:
+                self.stop("worker")
+        e2e["drain_per_s"] = e2e["drains"][-1]["per_s"]
+
+    def drain(self, concurrency: int, procfile_default: bool) -> dict:
+        """Comments decided per second from the first decision to the last, so the worker's
+        start-up (fork, models, connections) is left out; with it: ``seconds``."""
         backlog = self.pending()
-        self.start("worker")
+        since = self.db.execute("SELECT now()").fetchone()[0]
+        self.start("worker", *(() if procfile_default else ("--concurrency", str(concurrency))))
         started = time.monotonic()
         load.wait_until(lambda: self.pending() == 0, timeout=600, interval=0.25)
-        # worker start-up (fork, connect) is part of the figure: a slight underestimate
-        e2e.update(drained=backlog, drain_seconds=time.monotonic() - started)
-        e2e["drain_per_s"] = backlog / e2e["drain_seconds"]
-        print(f"  scoring drained {backlog} pending in {e2e['drain_seconds']:.1f} s: "
-              f"{e2e['drain_per_s']:.0f}/s", flush=True)
-        http["submit_with_workers"] = self.wrk("/api/v1/comments", "submit.lua",
-                                               BENCH_RUN="both", **env)
-        load.wait_until(lambda: self.pending() == 0, timeout=600)
+        seconds = time.monotonic() - started
+        decided, span = self.db.execute(
+            "SELECT count(*), extract(epoch FROM max(decided_at) - min(decided_at)) "
+            "FROM comments WHERE decided_at >= %s", (since,)).fetchone()
+        row = {"processes": concurrency, "backlog": backlog, "decided": decided,
+               "seconds": seconds, "per_s": decided / float(span or seconds)}
+        print(f"  {concurrency} worker process(es) drained {backlog} pending at "
+              f"{row['per_s']:.0f}/s ({seconds:.1f} s with start-up)", flush=True)
+        return row
+
+    def peer(self, http: dict, gunicorn: Path) -> dict:
+        """Isso, seeded with the same 50-comment thread, read and posted to with the same wrk
+        settings as ours, every answer's status counted; the memory of its processes."""
+        print("Isso 0.14, the peer (gunicorn sync workers, SQLite)", flush=True)
+        server = isso.start(gunicorn, isso.settings(self.folder, ISSO_PORT, ORIGIN),
+                            self.folder, ISSO_PORT, self.web_workers)
+        base = f"http://127.0.0.1:{ISSO_PORT}"
+        try:
+            processes.wait_http(base + "/config", timeout=60)
+            for author, email, text in read_thread():
+                isso.post(base, ISSO_READ_URI, {"author": author, "email": email, "text": text,
+                                                "title": "Bench read"}, ORIGIN)
+            if isso.thread_size(base, ISSO_READ_URI) != 50:
+                raise RuntimeError("Isso does not show the 50 comments it accepted")
+            http["isso_read"] = self.wrk(f"/?uri={ISSO_READ_URI}", "read.lua", base,
+                                         BENCH_COUNT_STATUSES="1")
+            http["isso_submit"] = self.wrk("/new", "isso_submit.lua", base,
+                                           BENCH_COUNT_STATUSES="1", **SUBMIT_ENV)
+            return processes.worker_rss(server.pid)
+        finally:
+            server.stop()
 
     def cpu_by_stage(self, http: dict) -> None:
         """Last, so its extra rows and sampling disturb no other figure: the web's CPU per
         submission by stage, ours and the ceiling's, worker stopped as in ``submissions``."""
         print("web CPU per submission by stage (py-spy)", flush=True)
         self.stop("worker")
-        env = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
         http["ceiling_submit"]["cpu"] = self.ceiling("insert_push", lambda: self.profiled(
-            "/api/v1/comments", "submit.lua", "ceiling_submit", **env))
-        http["submit"]["cpu"] = self.profiled("/api/v1/comments", "submit.lua", "submit", **env)
+            "/api/v1/comments", "submit.lua", "ceiling_submit", **SUBMIT_ENV))
+        http["submit"]["cpu"] = self.profiled("/api/v1/comments", "submit.lua", "submit",
+                                              **SUBMIT_ENV)
 
     def arrival_run(self, rate: float, seconds: float, label: str) -> dict:
         def body(index: int) -> bytes:
@@ -263,7 +326,9 @@ class Bench:
                "post_p99_ms": load.percentile(run.latencies_ms, 99),
                "max_in_flight": run.max_in_flight,
                "backlog_slope_per_s": load.slope(window),
-               "backlog_max": max((s[1] for s in window), default=0), **decided}
+               "backlog_max": max((s[1] for s in window), default=0), **decided,
+               # answered 202 but not in the database: must stay 0
+               "lost": max(0, run.statuses.get(202, 0) - decided["decided"])}
         print(f"  {rate}/s for {seconds:g} s: {row['achieved_per_s']:.0f}/s accepted, POST p99 "
               f"{row['post_p99_ms']:.0f} ms, decision p50 {row['decision_p50_ms']:.0f} ms p99 "
               f"{row['decision_p99_ms']:.0f} ms, backlog {row['backlog_slope_per_s']:+.1f}/s "
@@ -298,26 +363,27 @@ class Bench:
         trials, passed, failed = [], [], []
         for trial in range(2 if self.quick else 3):
             row = self.arrival_run(rate, self.sustain_seconds, f"s{trial}-{rate}")
-            row["sustained_trial"] = True
-            row["kept_up"] = (row["non_202"] == 0 and row["achieved_per_s"] >= 0.97 * rate
-                              and row["backlog_slope_per_s"] < 0.02 * rate
-                              and row["backlog_max"] < rate)
+            row.update(sustained_trial=True, kept_up=sustain.kept_up(row))
             trials.append(row)
             (passed if row["kept_up"] else failed).append(rate)
-            rate = next_sustain_rate(rate, row["kept_up"], passed, failed)
+            rate = sustain.next_rate(rate, row["kept_up"], passed, failed)
             if rate is None:
                 break
             load.wait_until(lambda: self.pending() == 0, timeout=300)
         e2e.update(sustained_trials=trials, sustained_per_s=max(passed, default=0),
                    sustain_seconds=self.sustain_seconds)
+        runs = e2e["fixed"] + trials
+        e2e.update(accepted=sum(row["statuses"].get(202, 0) for row in runs),
+                   lost=sum(row["lost"] for row in runs))
 
     def memory(self) -> dict:
-        return {"web": processes.worker_rss(self.running["web"].pid),
-                "worker": processes.worker_rss(self.running["worker"].pid)}
+        return {name: processes.worker_rss(self.running[name].pid)
+                for name in ("web", "worker", "beat")}
 
     def run(self) -> dict:
+        isso_gunicorn = isso.install()  # before anything runs: pip disturbs no figure
         self.create()
-        machine = report.machine(self.database_url, self.redis_url)
+        machine = report.machine(self.database_url, self.redis_url, self.folder)
         print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB; "
               f"load average {machine['load_average_before']}", flush=True)
         for name in ("web", "worker", "beat"):
@@ -325,9 +391,10 @@ class Bench:
         processes.wait_http(self.base + "/readyz")
         http, e2e = {}, {}
         self.reads(http)
+        isso_memory = self.peer(http, isso_gunicorn)
         self.submissions(http, e2e)
         self.end_to_end(e2e, http)
-        memory = self.memory()
+        memory = {**self.memory(), "isso": isso_memory}
         celery = len(processes.children(self.running["worker"].pid))
         if not self.args.no_profile:
             self.cpu_by_stage(http)
@@ -338,19 +405,9 @@ class Bench:
                              "web_threads": self.web_threads, "celery_concurrency": celery,
                              "rate_limits": self.limits, "connections": CONNECTIONS,
                              "requests_per_connection": REQUESTS_PER_CONNECTION,
-                             "wrk_seconds": self.wrk_seconds, "warmup_seconds": self.warmup},
+                             "wrk_seconds": self.wrk_seconds, "warmup_seconds": self.warmup,
+                             "isso": {"version": isso.installed_version()}},
                 "http": http, "end_to_end": e2e, "memory": memory}
-
-
-def next_sustain_rate(rate: int, kept_up: bool, passed: list[int],
-                      failed: list[int]) -> int | None:
-    """The next arrival rate to try, in steps of 25/s; None once no untried rate lies
-    between the best one kept up with and the worst one not."""
-    if passed and failed:
-        middle = round((max(passed) + min(failed)) / 2 / 25) * 25
-        return middle if max(passed) < middle < min(failed) else None
-    step = max(25, round(rate * 0.25 / 25) * 25)
-    return rate + step if kept_up else max(25, rate - step)
 
 
 def serve_defaults() -> tuple[int, int]:

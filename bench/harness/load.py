@@ -29,6 +29,8 @@ def wrk(url: str, script: str, *, seconds: int, connections: int, env: dict | No
             "p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000,
             "p99_ms": raw["p99_us"] / 1000, "max_ms": raw["max_us"] / 1000,
             "requests": raw["requests"], "errors": errors, "error_kinds": raw["errors"],
+            # answers other than 2xx or 304, when the run counted them (BENCH_COUNT_STATUSES)
+            "not_2xx": raw["not_2xx"] if raw["not_2xx"] >= 0 else None,
             "seconds": seconds, "connections": connections}
 
 

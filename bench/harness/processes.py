@@ -60,8 +60,10 @@ def environment(base: dict, **extra: str) -> dict:
     return env
 
 
-def start_procfile_entry(name: str, env: dict, logs: Path, port: int) -> Process:
-    command = procfile()[name].replace("$PORT", str(port))
+def start_procfile_entry(name: str, env: dict, logs: Path, port: int, *extra: str) -> Process:
+    """The Procfile's ``name`` command, with ``extra`` arguments appended (the last of a
+    repeated option wins, e.g. Celery's ``--concurrency``)."""
+    command = " ".join([procfile()[name].replace("$PORT", str(port)), *map(shlex.quote, extra)])
     return Process(name, command, {**env, "PORT": str(port)}, logs / f"{name}.log")
 
 
@@ -112,7 +114,8 @@ def rss_mib(pid: int) -> float:
 
 
 def worker_rss(main_pid: int) -> dict:
-    """RSS of each child of a pre-forking master (gunicorn or Celery), and of the master."""
+    """RSS of each child of a pre-forking master (gunicorn or Celery), and of the master
+    (a process without children, such as Celery beat, has none)."""
     kids = children(main_pid)
     return {"master_mib": rss_mib(main_pid), "children_mib": [rss_mib(pid) for pid in kids]}
 

@@ -11,6 +11,10 @@ headers["Connection"] = "close"
 local last = wrk.format("GET", wrk.path, headers)
 local counter = 0
 
+function setup(thread)
+  track(thread)
+end
+
 function request()
   counter = counter + 1
   return counter % per_connection == 0 and last or keep

@@ -12,6 +12,7 @@ local id = 0
 local nextid = 0
 
 function setup(thread)
+  track(thread)
   nextid = nextid + 1
   thread:set("id", nextid)
 end
