@@ -28,9 +28,7 @@ def queue(query):
 @blp.response(200, schemas.ReviewCommentDetail)
 def comment(comment_id):
     """One comment with scores, reasons, author history and status history."""
-    found = review.find_comment(comment_id)
-    require_site(found.site_id)
-    return review.comment_detail(found)
+    return review.comment_detail(moderating.comment_for(current_moderator(), comment_id))
 
 
 @blp.route("/comments/<comment_id>/decision", methods=["POST"])
