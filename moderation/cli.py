@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from . import key_rotation, labels, privacy_requests
+from . import key_rotation, labels, privacy_requests, webhooks
 from . import moderators as moderator_service
 from . import sites as site_service
 from .checks.model_scores import scorer, thresholds_for
@@ -80,6 +80,8 @@ def configure_webhook(site_id, url):
     site.webhook_url = url or None
     site.webhook_secret_ciphertext = privacy().seal_secret(secret) if secret else None
     db.session.commit()
+    if warning := webhooks.url_warning(url):
+        click.echo(f"warning: {warning}", err=True)
     if secret:
         click.echo(f"webhook for {site_id} set to {url}; give the site this signing secret:")
         click.echo(secret)

@@ -68,3 +68,13 @@ def test_labels_are_the_latest_moderator_decisions(app, client, site):
     assert {(r["text"], r["spam"], r["toxic"]) for r in rows} == {
         ("fair point", 0, 0), ("buy cheap pills", 1, 0), ("you are an idiot", 0, 1)}
     assert "exported 3 labelled comments" in result.stderr
+
+
+def test_a_plain_http_webhook_is_set_with_a_warning(app, site):
+    result = app.test_cli_runner().invoke(
+        args=["sites", "webhook", site, "--url", "http://hooks.example/in"])
+    assert result.exit_code == 0
+    assert "warning: the webhook URL is http://" in result.stderr
+    https = app.test_cli_runner().invoke(
+        args=["sites", "webhook", site, "--url", "https://hooks.example/in"])
+    assert "warning" not in https.stderr
