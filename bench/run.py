@@ -236,9 +236,9 @@ class Bench:
         load.wait_until(lambda: self.pending() == 0, timeout=600)
 
     def drains(self, e2e: dict) -> None:
-        """The backlog left by ``submissions`` and new ones of the same size, each drained by
-        a worker of 1, 2 and 4 processes, the web idle; the Procfile's own worker (Celery's
-        default: one process per core) drains last and stays up."""
+        """The backlog left by ``submissions``, then new ones from as long a wrk run, each
+        drained by a worker of 1, 2 or 4 processes, the web idle; the Procfile's own worker
+        (Celery's default: one process per core) drains last and stays up."""
         default = os.cpu_count()
         e2e["drains"] = []
         for concurrency in sorted({*DRAIN_CONCURRENCY, default}, key=lambda n: n == default):
