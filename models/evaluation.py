@@ -32,7 +32,10 @@ SPAM_AUTO_PRECISION = 0.98
 SPAM_HOLD_RECALL = 0.95
 TOXICITY_HOLD_RECALL = 0.90
 TOXICITY_REJECT_PRECISION = 0.95
-CIVIL_HOLD_SHARE = 0.05  # at most this share of the civil reference may be held
+CIVIL_HOLD_SHARE = 0.05  # at most this share of each civil set may be held
+# whose civil texts are capped: the civil reference, and Fox News's non-hateful comments (the
+# news comments most like a site's own; Civil Comments' civil rows are borderline, not typical)
+CIVIL_SPLITS = (CIVIL_REFERENCE, "fox-news")
 MIN_FLAGGED = 20  # a precision measured on fewer flagged texts is noise
 PROFANITY_CHECK = "alt-profanity-check"
 BASELINE = "word+char tf-idf + logreg"
@@ -79,8 +82,9 @@ def choose_thresholds(task: str, predictions: Sequence[Prediction]) -> dict[str,
     every split. Spam uses the left-out YouTube videos: auto-spam at the lowest
     score with >= 98 % precision, hold at >= 95 % recall. Toxicity uses left-out
     TweetEval offensive: hold at >= 90 % recall, auto-reject at >= 95 % precision.
-    Then the hold rises until it holds at most 5 % of the civil reference: on a
-    news site most comments are civil, and a queue of false holds is not moderated.
+    Then the hold rises until it holds at most 5 % of the civil reference and of the
+    civil comments of left-out Fox News: on a news site most comments are civil, and a
+    queue of false holds is not moderated.
     """
     prefix, act, act_precision, hold_recall = (
         ("youtube", "auto_spam", SPAM_AUTO_PRECISION, SPAM_HOLD_RECALL) if task == "spam" else
@@ -90,8 +94,9 @@ def choose_thresholds(task: str, predictions: Sequence[Prediction]) -> dict[str,
     auto = max(precision_threshold(labels, scores, act_precision) for labels, scores in chosen)
     hold = min(recall_threshold(labels, scores, hold_recall) for labels, scores in chosen)
     for split, scores in predictions:
-        if split.name == CIVIL_REFERENCE:
-            hold = max(hold, share_threshold(scores, CIVIL_HOLD_SHARE))
+        if split.name in CIVIL_SPLITS:
+            civil = scores[split.test.labels == 0]
+            hold = max(hold, share_threshold(civil, CIVIL_HOLD_SHARE))
     return {"hold": min(hold, auto), act: auto}
 
 

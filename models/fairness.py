@@ -105,17 +105,16 @@ def bias_rows(sentences: Sequence[Sentence], scores: np.ndarray,
     identity = np.array([s.identity for s in sentences])
     toxic = np.array([s.toxic for s in sentences])
     rows = []
-    for category, terms in IDENTITIES.items():
-        for term in terms:
-            mine = identity == term
-            rows.append({
-                "identity": term, "category": category,
-                "subgroup_auc": _auc(toxic, scores, mine),
-                "bpsn_auc": _auc(toxic, scores, (mine & ~toxic) | (~mine & toxic)),
-                "bnsp_auc": _auc(toxic, scores, (mine & toxic) | (~mine & ~toxic)),
-                "non_toxic_held": int((scores[mine & ~toxic] >= hold).sum()),
-                "max_non_toxic": round(float(scores[mine & ~toxic].max()), 4),
-            })
+    for term, category in dict.fromkeys((s.identity, s.category) for s in sentences):
+        mine = identity == term
+        rows.append({
+            "identity": term, "category": category,
+            "subgroup_auc": _auc(toxic, scores, mine),
+            "bpsn_auc": _auc(toxic, scores, (mine & ~toxic) | (~mine & toxic)),
+            "bnsp_auc": _auc(toxic, scores, (mine & toxic) | (~mine & ~toxic)),
+            "non_toxic_held": int((scores[mine & ~toxic] >= hold).sum()),
+            "max_non_toxic": round(float(scores[mine & ~toxic].max()), 4),
+        })
     return sorted(rows, key=lambda row: min(row["subgroup_auc"], row["bpsn_auc"]))
 
 

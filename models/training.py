@@ -7,10 +7,13 @@ teaches spam vocabulary but is another domain, so it counts for less than the
 comments; TweetEval-hate and Davidson label "toxic" differently from the
 comment corpora, so they count for less. Davidson is split by class: its
 "neither" tweets are clean tweets like any other and count fully, its
-"offensive" class (mostly slang and quoted profanity) counts least. Half of the
-civil reference of the toxicity model (the YouTube comments and SMS messages
-that are not spam) is added as clean examples of ordinary text; the other half
-stays held out for choosing the hold threshold.
+"offensive" class (mostly slang and quoted profanity) counts least. Civil
+Comments' civil rows (all flagged once, so borderline) count less than its
+toxic ones. Half of the civil reference of the toxicity model (the YouTube
+comments and SMS messages that are not spam) is added as clean examples of
+ordinary text; the other half stays held out for choosing the hold threshold.
+Civil sentences naming identities (:mod:`models.identity_mentions`) teach it
+that naming one is not abuse.
 """
 
 from __future__ import annotations
@@ -24,15 +27,16 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from . import artifacts, cards, datasets, evaluation, features
+from . import artifacts, cards, datasets, evaluation, features, identity_mentions
 from .datasets import Corpus
 from .normalise import normalise
 
 SPAM_WEIGHTS = {"sms": 0.1, "instagram": 1.0}  # YouTube videos count 1.0
 TOXICITY_WEIGHTS = {"tweeteval-offensive": 1.0, "tweeteval-hate": 0.3,
                     "davidson-hate": 0.3, "davidson-offensive": 0.15,
-                    "davidson-neither": 1.0, "civil-comments": 1.0, "fox-news": 1.0,
-                    "civil-train": 0.3}
+                    "davidson-neither": 1.0, "civil-comments-toxic": 1.0,
+                    "civil-comments-civil": 0.3, "fox-news": 1.0,
+                    "civil-train": 0.3, identity_mentions.NAME: 1.0}
 CIVIL_TRAIN_FRACTION = 0.5  # of the toxicity civil reference; the rest stays held out
 
 
@@ -128,16 +132,24 @@ def toxicity_corpora(data_dir: Path) -> list[Corpus]:
 
 def toxicity_held_out(data_dir: Path) -> list[HeldOut]:
     """Leave one corpus out over :func:`toxicity_corpora`, each fold also trained on half of
-    the clean YouTube and SMS messages; then the other half, the civil reference, scored by
-    the model trained on everything."""
+    the clean YouTube and SMS messages and on the civil identity mentions; then the other
+    half, the civil reference, scored by the model trained on everything."""
     corpora = toxicity_corpora(data_dir)
     civil_train, civil = civil_split(
         civil_reference([*datasets.load_youtube(data_dir), datasets.load_sms(data_dir)]))
-    parts = [part for c in corpora for part in (by_class(c) if c.name == "davidson" else [c])]
+    split_up = {"davidson": by_class, "civil-comments": by_label}
+    parts = [part for c in corpora for part in split_up.get(c.name, lambda c: [c])(c)]
+    extra = [(c, TOXICITY_WEIGHTS[c.name]) for c in (civil_train, identity_mentions.corpus())]
     splits, full = leave_one_out("toxicity", corpora,
-                                 [(part, TOXICITY_WEIGHTS[part.name]) for part in parts],
-                                 extra=[(civil_train, TOXICITY_WEIGHTS[civil_train.name])])
+                                 [(part, TOXICITY_WEIGHTS[part.name]) for part in parts], extra)
     return [*splits, HeldOut(civil.name, civil, full)]
+
+
+def by_label(corpus: Corpus) -> list[Corpus]:
+    """A corpus split into its toxic and civil rows, weighted on their own: Civil Comments'
+    civil rows were all flagged once, borderline texts that should not count as typical."""
+    return [corpus.subset(f"{corpus.name}-{name}", np.flatnonzero(corpus.labels == label))
+            for name, label in (("toxic", 1), ("civil", 0))]
 
 
 def civil_split(civil: Corpus) -> tuple[Corpus, Corpus]:
@@ -197,6 +209,7 @@ def train(data_dir: Path, out_dir: Path, tasks: Sequence[str] = artifacts.TASKS,
         }
         saved = artifacts.save(pipeline, task, out_dir, metadata, created=datetime.now(UTC))
         cards.write(out_dir, saved)
+        cards.write_evaluation(out_dir, saved)
         log(f"{task}: wrote {artifacts.model_path(out_dir, task)} ({saved['version']})")
         written[task] = saved
     return written

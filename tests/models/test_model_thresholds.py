@@ -54,3 +54,17 @@ def test_the_hold_rises_until_the_civil_reference_is_mostly_published():
     assert chosen["hold"] > recall_only["hold"]
     assert (civil_scores >= chosen["hold"]).mean() <= evaluation.CIVIL_HOLD_SHARE
     assert chosen["auto_reject"] == recall_only["auto_reject"] > chosen["hold"]
+
+
+def test_the_hold_also_publishes_most_civil_comments_of_left_out_news():
+    tweets = prediction("tweeteval-offensive", [1] * 40 + [0] * 60,
+                        list(np.linspace(0.99, 0.3, 40)) + list(np.linspace(0.6, 0.0, 60)))
+    civil = prediction(CIVIL_REFERENCE, [0] * 100, [0.01] * 100)
+    news_civil = np.linspace(0.0, 0.55, 100)
+    news = prediction("fox-news", [0] * 100 + [1] * 20, list(news_civil) + [0.95] * 20)
+
+    chosen = evaluation.choose_thresholds("toxicity", [tweets, civil, news])
+
+    assert (news_civil >= evaluation.choose_thresholds("toxicity", [tweets, civil])["hold"]
+            ).mean() > 0.05
+    assert (news_civil >= chosen["hold"]).mean() <= evaluation.CIVIL_HOLD_SHARE

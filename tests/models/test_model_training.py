@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from models import datasets, training
+from models import datasets, identity_mentions, training
 
 
 def test_toxicity_trains_on_half_the_civil_text_and_keeps_the_rest_held_out(
@@ -43,3 +43,9 @@ def test_each_corpus_is_scored_by_a_model_that_never_saw_it(data_dir: Path, task
         missing = [corpus for corpus, _ in full if corpus.name not in trained_on]
         assert all(c.name == split.name or c.name.startswith(f"{split.name}-") for c in missing)
         assert sum(len(c) for c in missing) == len(split.test)  # all of it, and only it
+
+
+def test_every_toxicity_model_learns_that_naming_an_identity_is_civil(data_dir: Path) -> None:
+    for split in training.toxicity_held_out(data_dir):
+        mentions = [c for c, _ in split.train.parts if c.name == identity_mentions.NAME]
+        assert len(mentions) == 1 and len(mentions[0]) and not mentions[0].labels.any()
