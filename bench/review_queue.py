@@ -32,11 +32,11 @@ from sqlalchemy import event, insert, text
 
 from moderation import create_app
 from moderation.extensions import db
-from moderation.moderators import create_moderator
+from moderation.lifecycle import Status
 from moderation.orm import Comment, Thread
 from moderation.privacy import privacy, token_digest
+from moderation.review.moderators import create_moderator
 from moderation.sites import create_site
-from moderation.status import Status
 
 HERE = Path(__file__).resolve().parent
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -7,23 +7,13 @@ import os
 from flask import Flask
 from flask.sessions import SessionInterface
 
-from . import (
-    after_commit,
-    api,
-    cli,
-    database,
-    errors,
-    headers,
-    logs,
-    metrics,
-    ops,
-    pages,
-    privacy,
-    proxies,
-    publishing,
-)
+from . import cli, errors, privacy, web
+from .comments import publishing
 from .config import Config
 from .instance_secrets import resolve_secrets
+from .outbox import after_commit
+from .platform import database, logs, metrics
+from .web import headers, ops, pages, proxies
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -46,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_workers(app)
     errors.init_app(app)
     metrics.init_app(app)
-    api.init_app(app)
+    web.init_app(app)
     app.register_blueprint(ops.bp)
     pages.init_app(app)
     cli.init_app(app)

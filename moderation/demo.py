@@ -14,14 +14,14 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .comments.lookup import find_thread
+from .comments.submission import submit_comment
 from .errors import ApiError
 from .extensions import db
-from .moderators import create_moderator
 from .orm import Moderator, Site
 from .privacy import token_digest
+from .review.moderators import create_moderator
 from .sites import create_site, normalise_origin
-from .submission import submit_comment
-from .threads import find_thread
 
 DEMO_SITE = "demo"
 DEMO_URL = "http://127.0.0.1:8000"

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .status import Status
+from .lifecycle import Status
 
 
 def utcnow() -> datetime:

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import event, select
 
-from .after_commit import call_after_commit
 from .errors import ValidationFailed
 from .extensions import db
 from .orm import Site
+from .outbox.after_commit import call_after_commit
 
 SITE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # How long a process may serve a site's policy without reading it again. A change made in

@@ -27,10 +27,10 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from moderation import create_app
-from moderation.checks import DEFAULT_CHECKS
-from moderation.checks.model_scores import ModelScores
 from moderation.extensions import db
-from moderation.moderators import create_moderator
+from moderation.review.moderators import create_moderator
+from moderation.scoring.checks import DEFAULT_CHECKS
+from moderation.scoring.checks.model_scores import ModelScores
 from moderation.sites import create_site
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

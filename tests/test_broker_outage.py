@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from moderation import create_app
 from moderation.extensions import db
+from moderation.lifecycle import Status
 from moderation.orm import Comment, StatusChange
 from moderation.sites import create_site
-from moderation.status import Status
 from tests import conftest
 from tests.conftest import comment_payload, make_app
 from tests.integration_fixtures import (

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from moderation.checks import CheckResult, decide
-from moderation.checks.links import LinkCount
-from moderation.checks.word_lists import WordLists
+from moderation.lifecycle import Status
 from moderation.orm import Comment, Site
-from moderation.status import Status
+from moderation.scoring.checks import CheckResult, decide
+from moderation.scoring.checks.links import LinkCount
+from moderation.scoring.checks.word_lists import WordLists
 from tests.conftest import RULE_CHECKS
 
 

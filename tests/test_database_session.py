@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
-from moderation import database
 from moderation.extensions import db
+from moderation.platform import database
 
 pytestmark = pytest.mark.postgres
 

@@ -221,7 +221,7 @@ def test_the_proxy_lets_go_of_an_idle_upstream_connection_before_gunicorn_does()
     """Else a request sent into a connection gunicorn has just closed gets a 502."""
     from gunicorn.config import Config as GunicornConfig
 
-    from moderation.serving import gunicorn_options
+    from moderation.platform.serving import gunicorn_options
 
     (mount,) = compose()["services"]["proxy"]["volumes"]
     directives = nginx_directives((ROOT / mount.split(":")[0]).read_text())

@@ -12,9 +12,9 @@ import redis
 from sqlalchemy import select
 
 from moderation.extensions import db
-from moderation.moderators import create_moderator
 from moderation.orm import Comment
 from moderation.privacy import mask_email
+from moderation.review.moderators import create_moderator
 from moderation.sites import create_site
 from tests.conftest import comment_payload, make_app
 from tests.integration_fixtures import close_broker_connections, redis_db

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from moderation.comments.lookup import find_thread
 from moderation.sites import create_site
-from moderation.threads import find_thread
 from tests.conftest import BACKENDS, comment_payload, module_app
 
 STRING_FIELDS = ["site", "thread", "body", "author_name", "author_email", "author_url",

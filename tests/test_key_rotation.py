@@ -9,10 +9,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, update
 
-from moderation import create_app, key_rotation
+from moderation import create_app
 from moderation.extensions import db
 from moderation.orm import Comment, Site
 from moderation.privacy import Privacy, privacy
+from moderation.privacy import rotation as key_rotation
 from tests import conftest
 from tests.conftest import comment_payload
 

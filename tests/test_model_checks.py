@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from models.scoring import TextScore
-from moderation.checks import DEFAULT_CHECKS
-from moderation.checks.model_scores import scorer, thresholds_for, verdict
 from moderation.extensions import db
+from moderation.lifecycle import Status
 from moderation.orm import Comment, Site
-from moderation.status import Status
+from moderation.scoring.checks import DEFAULT_CHECKS
+from moderation.scoring.checks.model_scores import scorer, thresholds_for, verdict
 from tests.conftest import make_app, moderator_headers
 
 SPAM = ("Make $5000 a week from home!!! Click http://cash-now.example to earn money, "

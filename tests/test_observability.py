@@ -8,7 +8,7 @@ import logging
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from moderation.logs import JsonFormatter, request_id
+from moderation.platform.logs import JsonFormatter, request_id
 from tests.conftest import moderator_headers
 
 METRICS_TOKEN = "metrics-scraper-token"

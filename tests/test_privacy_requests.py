@@ -106,11 +106,11 @@ def every_stored_text(app) -> str:
 @pytest.mark.parametrize("mode", ["delete", "anonymise"])
 def test_erasure_leaves_the_author_nowhere_and_tells_the_site_ids_only(
         app, client, site, site_policy, post_comment, receiver, mode):
-    from moderation import webhooks
-    from moderation.decisions import change_status
+    from moderation.comments.changes import change_status
+    from moderation.lifecycle import Status
     from moderation.orm import WebhookDelivery
+    from moderation.outbox import webhooks
     from moderation.scoring import score_comments
-    from moderation.status import Status
 
     site_policy(erasure_mode=mode, held_words=["zorblax"])
     app.test_cli_runner().invoke(args=["sites", "webhook", site, "--url", receiver.url])

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import update
 
 from moderation import create_app
-from moderation.comments import find_by_public_id
-from moderation.decisions import change_status
+from moderation.comments.changes import change_status
+from moderation.comments.lookup import find_by_public_id
 from moderation.extensions import db
+from moderation.lifecycle import Status
 from moderation.orm import Comment
-from moderation.status import Status
 
 from .conftest import test_config as app_config_for
 

@@ -7,8 +7,8 @@ import uuid
 import pytest
 import redis
 
-from moderation.moderators import create_moderator
 from moderation.privacy import privacy
+from moderation.review.moderators import create_moderator
 from moderation.sites import create_site
 from tests.conftest import comment_payload, make_app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.read_caches import Pages, ThreadVersions
+from moderation.comments.read_caches import Pages, ThreadVersions
 
 
 class Clock:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event, select, update
 
 from moderation.extensions import db
-from moderation.moderators import create_moderator, revoke_moderator
 from moderation.orm import Comment, StatusChange
+from moderation.review.moderators import create_moderator, revoke_moderator
 from moderation.sites import create_site
 from tests.conftest import moderator_headers
 

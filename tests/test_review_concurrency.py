@@ -10,9 +10,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from moderation import moderating
 from moderation.extensions import db
 from moderation.orm import Comment, StatusChange
+from moderation.review import actions
 from tests.conftest import moderator_headers
 
 pytestmark = pytest.mark.postgres
@@ -101,13 +101,13 @@ def test_both_read_the_comment_before_either_writes(app, monkeypatch, moderators
                                                     held_comments, alice, bob):
     """The worst interleaving, forced: both saw it held; the row version stops the second."""
     both_read = threading.Barrier(2, timeout=10)
-    change_status = moderating.change_status
+    change_status = actions.change_status
 
     def after_both_read(*args, **kwargs):
         both_read.wait()
         return change_status(*args, **kwargs)
 
-    monkeypatch.setattr(moderating, "change_status", after_both_read)
+    monkeypatch.setattr(actions, "change_status", after_both_read)
     decisions = {"alice": alice, "bob": bob}
     for comment_id in held_comments[:5]:
         responses = race(app, comment_id, {"alice": (moderators["alice"], alice),

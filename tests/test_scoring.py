@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from moderation.extensions import db
+from moderation.lifecycle import Status
 from moderation.orm import Comment, StatusChange
 from moderation.scoring import score_comments
-from moderation.status import Status
 
 
 def stored(app, public_id: str) -> Comment:

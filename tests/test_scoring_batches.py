@@ -17,13 +17,13 @@ from sqlalchemy.exc import OperationalError
 
 from models.scoring import TextScore
 from moderation import scoring
-from moderation.checks import DEFAULT_CHECKS, prepare
-from moderation.checks.banned import BannedAuthor
-from moderation.checks.model_scores import ModelScores
 from moderation.extensions import db
-from moderation.logs import request_id
+from moderation.lifecycle import Status
 from moderation.orm import Ban, Comment, Site, StatusChange, Thread
-from moderation.status import Status
+from moderation.platform.logs import request_id
+from moderation.scoring.checks import DEFAULT_CHECKS, prepare
+from moderation.scoring.checks.banned import BannedAuthor
+from moderation.scoring.checks.model_scores import ModelScores
 from tests.conftest import RULE_CHECKS, comment_payload
 from tests.integration_fixtures import closed_port
 
@@ -198,7 +198,7 @@ class PoisonedScorer(CountingScorer):
 
 def test_a_comment_that_breaks_the_models_batch_call_fails_alone(app, pending, monkeypatch):
     models = PoisonedScorer()
-    monkeypatch.setattr("moderation.checks.model_scores.scorer", lambda: models)
+    monkeypatch.setattr("moderation.scoring.checks.model_scores.scorer", lambda: models)
     app.config["SCORING_CHECKS"] = DEFAULT_CHECKS
     ids = [pending(thread=f"m{n}", body=body)
            for n, body in enumerate(["First remark.", "poison", "Last remark."])]
@@ -211,7 +211,7 @@ def test_a_comment_that_breaks_the_models_batch_call_fails_alone(app, pending, m
 def test_the_models_score_a_batch_in_one_call_with_the_verdicts_of_one_at_a_time(
         app, pending, monkeypatch):
     fake = CountingScorer()
-    monkeypatch.setattr("moderation.checks.model_scores.scorer", lambda: fake)
+    monkeypatch.setattr("moderation.scoring.checks.model_scores.scorer", lambda: fake)
     app.config["SCORING_CHECKS"] = DEFAULT_CHECKS
     bodies = ["Earn cash now.", "You idiot.", "A calm remark."]
     ids = [pending(body=body, thread=f"m{n}") for n, body in enumerate(bodies)]

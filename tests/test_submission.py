@@ -157,7 +157,7 @@ def test_closed_thread_refuses_comments(app, post_comment):
 
 
 def test_thread_title_and_url_are_recorded_the_first_time(app, post_comment):
-    from moderation.threads import find_thread
+    from moderation.comments.lookup import find_thread
 
     post_comment(thread="t1", thread_title="Budget", thread_url="https://news.example/b")
     post_comment(thread="t1", body="later", thread_title="Changed")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from moderation.schemas import CommentSubmission
+from moderation.web.schemas.public import CommentSubmission
 from tests.conftest import comment_payload
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -7,9 +7,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from moderation import webhooks
 from moderation.extensions import db
 from moderation.orm import Comment, Site, WebhookDelivery
+from moderation.outbox import webhooks
 from moderation.scoring import score_comments
 
 
@@ -95,9 +95,9 @@ def test_an_unreachable_receiver_gives_up_after_the_last_attempt(app, post_comme
 
 
 def test_a_change_that_rolls_back_sends_nothing(app, post_comment, receiver, secret):
-    from moderation.decisions import change_status
+    from moderation.comments.changes import change_status
+    from moderation.lifecycle import Status
     from moderation.orm import Comment
-    from moderation.status import Status
 
     comment_id = post_comment().get_json()["id"]
     receiver.requests.clear()
@@ -139,7 +139,7 @@ def test_a_delivery_for_a_webhook_turned_off_since_fails_without_sending(
 
 
 def test_a_delivery_never_attempted_is_sent_by_the_sweeper(app, post_comment, receiver, secret):
-    from moderation.sweeping import sweep_pending
+    from moderation.outbox.sweeping import sweep_pending
 
     celery = app.extensions["celery"]
     celery.conf.task_always_eager = False
@@ -173,7 +173,7 @@ def test_delivery_ids_are_random_not_a_count(app, post_comment, receiver, secret
 
 
 def test_a_plain_http_webhook_url_is_logged_as_a_warning(app, site, caplog):
-    with caplog.at_level("WARNING", logger="moderation.webhooks"):
+    with caplog.at_level("WARNING", logger="moderation.outbox.webhooks"):
         app.test_cli_runner().invoke(args=["sites", "webhook", site, "--url",
                                            "https://hooks.example/ok"])
         assert caplog.records == []

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from moderation.extensions import db
 from moderation.orm import Comment, StatusChange
-from moderation.queueing import enqueue_scoring
+from moderation.outbox.queueing import enqueue_scoring
+from moderation.outbox.sweeping import sweep_pending
 from moderation.sites import create_site
-from moderation.sweeping import sweep_pending
 from tests.conftest import comment_payload, make_app
 from tests.integration_fixtures import (
     celery_worker,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from celery.signals import setup_logging, worker_process_init
 
 from moderation import create_app
-from moderation.checks.model_scores import scorer
 from moderation.extensions import db
+from moderation.scoring.checks.model_scores import scorer
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
@@ -14,7 +14,7 @@ celery = flask_app.extensions["celery"]
 
 @setup_logging.connect
 def _keep_json_logging(**_kwargs) -> None:
-    """Connected, so Celery leaves the root logger to ``moderation.logs`` (JSON lines)."""
+    """Connected, so Celery leaves the root logger to ``moderation.platform.logs`` (JSON lines)."""
 
 
 @worker_process_init.connect

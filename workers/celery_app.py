@@ -12,7 +12,7 @@ from celery import Celery, Task
 from celery_batches import Batches
 from flask import Flask
 
-from moderation.logs import request_id
+from moderation.platform.logs import request_id
 
 # Scoring takes its messages in batches (``workers.tasks.score_comment``); with late acks a
 # buffered message counts against the prefetch limit, so each pool process may hold this

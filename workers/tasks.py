@@ -11,9 +11,11 @@ from celery_batches import SimpleRequest
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
-from moderation import privacy_requests, scoring, sweeping, webhooks
-from moderation.logs import request_id
-from moderation.status import Status
+from moderation import scoring
+from moderation.comments import data_requests
+from moderation.lifecycle import Status
+from moderation.outbox import sweeping, webhooks
+from moderation.platform.logs import request_id
 
 from .celery_app import SCORING_BATCH, FlaskBatches
 
@@ -88,7 +90,7 @@ def sweep_pending() -> int:
 
 @shared_task
 def apply_retention() -> int:
-    return privacy_requests.drop_expired_ip_hashes(current_app.config["IP_RETENTION_DAYS"])
+    return data_requests.drop_expired_ip_hashes(current_app.config["IP_RETENTION_DAYS"])
 
 
 @shared_task(bind=True, max_retries=webhooks.MAX_ATTEMPTS)

@@ -9,7 +9,7 @@ from pathlib import Path
 # Run as a script: the repository root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from moderation.serving import gunicorn_options, run_wsgi
+from moderation.platform.serving import gunicorn_options, run_wsgi
 
 
 def serve(app, **extra) -> None:

@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from moderation import demo
 from moderation.extensions import db
-from moderation.moderators import create_moderator
+from moderation.review.moderators import create_moderator
 from moderation.sites import create_site
 from tests.conftest import comment_payload, make_app
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from moderation import demo
 from moderation.extensions import db
-from moderation.moderators import authenticate
 from moderation.orm import Comment
-from moderation.pages import bundled
+from moderation.review.moderators import authenticate
+from moderation.web.pages import bundled
 
 STATIC = Path(__file__).resolve().parents[2] / "moderation" / "static"
 EMBED_BUDGET = 6 * 1024  # bytes, gzipped

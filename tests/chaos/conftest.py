@@ -13,9 +13,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from moderation.extensions import db
+from moderation.lifecycle import Status
 from moderation.orm import Comment
 from moderation.sites import create_site
-from moderation.status import Status
 from tests.chaos.servers import MissingServer, PostgresServer, RedisServer
 from tests.conftest import SITE_ORIGIN, make_app, service_unavailable
 from tests.integration_fixtures import close_broker_connections

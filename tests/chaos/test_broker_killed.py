@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from moderation import sweeping
 from moderation.extensions import db
+from moderation.lifecycle import FINAL_DECISIONS, Status
 from moderation.orm import Comment, StatusChange
-from moderation.status import FINAL_DECISIONS, Status
+from moderation.outbox import sweeping
 from tests.chaos.conftest import count_pending
 from tests.chaos.servers import PreforkWorker
 from tests.conftest import comment_payload

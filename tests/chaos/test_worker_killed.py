@@ -6,12 +6,12 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from moderation import sweeping
+from moderation.comments.submission import submit_comment
 from moderation.extensions import db
+from moderation.lifecycle import FINAL_DECISIONS, Status
 from moderation.orm import Comment, StatusChange
-from moderation.schemas import CommentSubmission
-from moderation.status import FINAL_DECISIONS, Status
-from moderation.submission import submit_comment
+from moderation.outbox import sweeping
+from moderation.web.schemas.public import CommentSubmission
 from tests.chaos.conftest import count_pending
 from tests.chaos.servers import PreforkWorker
 from tests.conftest import comment_payload

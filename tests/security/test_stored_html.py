@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.rendering import render_body
+from moderation.comments.rendering import render_body
 
 
 def stored_html(client, post_comment, body: str) -> str:

@@ -1,0 +1,1 @@
+"""A comment's life outside scoring and review: submitted, edited, published, erased."""

@@ -1,0 +1,110 @@
+"""Data-subject requests (GDPR): export everything held about an address, or erase it.
+
+The address is looked up by its HMAC, so no index of plaintext emails is
+needed; logs record counts, never the address.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..lifecycle import Status, can_transition
+from ..orm import Ban, Comment, Site, StatusChange, Thread, utcnow
+from ..outbox import webhooks
+from ..privacy import privacy
+from .changes import change_status, republish
+
+log = logging.getLogger(__name__)
+
+ANONYMOUS = "Anonymous"
+
+
+def _comments_of(email: str) -> list[Comment]:
+    digest = privacy().email_digest(email)
+    return list(db.session.scalars(
+        select(Comment).where(Comment.email_digest == digest).order_by(Comment.created_at)))
+
+
+def export_author(email: str) -> dict:
+    """Everything stored about ``email``, decrypted, for the person who asked."""
+    digest = privacy().email_digest(email)
+    comments = _comments_of(email)
+    threads = {t.id: t for t in db.session.scalars(
+        select(Thread).where(Thread.id.in_({c.thread_id for c in comments})))}
+    bans = db.session.scalars(select(Ban).where(Ban.email_digest == digest))
+    return {
+        "comments": [{
+            "id": c.public_id, "site": c.site_id, "thread": threads[c.thread_id].key,
+            "author_name": c.author_name, "author_email": privacy().open_email(c.email_ciphertext),
+            "author_url": c.author_url, "body": c.body, "status": c.status.value,
+            "created_at": c.created_at.isoformat(), "ip_address_hash_kept": c.ip_digest is not None,
+        } for c in comments],
+        "bans": [{"site": b.site_id, "reason": b.reason, "created_at": b.created_at.isoformat()}
+                 for b in bans],
+    }
+
+
+def erase_author(email: str) -> int:
+    """Remove the address and its hashes everywhere; anonymise or delete comments per site.
+
+    The personal fields go first, so nothing recorded afterwards (status log, webhook
+    events) can copy them. Sites hear of each erased comment (``comment.deleted``, or
+    ``comment.anonymised`` for a mirror to drop the name), with its ids and status only.
+    """
+    digest = privacy().email_digest(email)
+    comments = _comments_of(email)
+    modes = dict(db.session.execute(select(Site.id, Site.erasure_mode)).all())
+    _redact_status_log(comments)
+    for comment in comments:
+        _forget_author(comment, delete=modes[comment.site_id] == "delete")
+    for comment in comments:
+        if modes[comment.site_id] == "delete":
+            if can_transition(comment.status, Status.DELETED):
+                change_status(comment, Status.DELETED, actor="privacy:erasure",
+                              reason="erased at the author's request")
+        elif comment.status != Status.DELETED:
+            webhooks.record_event(comment, comment.status, webhooks.ANONYMISED)
+    for thread_id in {c.thread_id for c in comments if c.status == Status.APPROVED}:
+        republish(thread_id)  # cached lists must not keep showing the erased name
+    db.session.execute(delete(Ban).where(Ban.email_digest == digest))
+    db.session.commit()
+    log.info("privacy erasure: %d comments anonymised or deleted", len(comments))
+    return len(comments)
+
+
+def _forget_author(comment: Comment, *, delete: bool) -> None:
+    """Blank who wrote it; with ``delete`` also what it said, and the words picked from it."""
+    comment.author_name, comment.author_url = ANONYMOUS, None
+    comment.email_ciphertext = comment.email_digest = comment.ip_digest = None
+    comment.body_digest = ""  # unkeyed: anyone holding the text could match it
+    if delete:
+        comment.body = comment.body_html = ""
+        comment.reasons = [{key: value for key, value in reason.items() if key != "terms"}
+                           for reason in comment.reasons]
+
+
+def _redact_status_log(comments: list[Comment]) -> None:
+    """A moderator's reason may name the author: the name gives way to ``ANONYMOUS``."""
+    names = {c.id: re.compile(rf"(?<!\w){re.escape(c.author_name)}(?!\w)", re.IGNORECASE)
+             for c in comments}
+    changes = db.session.scalars(select(StatusChange).where(
+        StatusChange.comment_id.in_(names), StatusChange.reason.is_not(None)))
+    for change in changes:
+        change.reason = names[change.comment_id].sub(ANONYMOUS, change.reason)
+
+
+def drop_expired_ip_hashes(days: int) -> int:
+    """Retention: IP hashes serve flood control only, so they go after ``days``."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(
+        update(Comment).where(Comment.created_at < cutoff, Comment.ip_digest.is_not(None))
+        .values(ip_digest=None).execution_options(synchronize_session=False))
+    db.session.commit()
+    log.info("retention: dropped IP hashes of %d comments older than %d days",
+             result.rowcount, days)
+    return result.rowcount

@@ -1,0 +1,1 @@
+"""Plumbing with no product rules: database, logs, metrics, cursors, the server."""

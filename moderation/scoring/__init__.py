@@ -1,0 +1,192 @@
+"""Score pending comments: run the checks, store scores and reasons, decide their status.
+
+Comments are decided in batches, in one transaction per batch: the models score
+all the batch's texts in one call, the sites and bans are read once, the status
+changes and thread counts are written together and committed once. A crash or a
+database error before the commit leaves every comment in the batch pending, for a
+re-run (the sweeper re-enqueues what stays pending). A comment whose checks raise
+fails alone: the others are decided, it stays pending with its failure counted, and
+its ``MAX_SCORING_FAILURES``-th failure holds it for a moderator (``scoring_error``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..comments.changes import change_status, republish_threads
+from ..extensions import db
+from ..lifecycle import Status
+from ..orm import Comment, Site
+from ..platform.logs import request_id
+from ..platform.metrics import SCORING_LATENCY
+from .checks import DEFAULT_CHECKS, Check, Outcome, decide, prepare
+
+log = logging.getLogger(__name__)
+
+MAX_SCORING_FAILURES = 3
+SCORING_ERROR = "scoring_error"
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What the log line says once the batch is committed (the ORM rows are expired then).
+
+    A comment whose checks raised is still ``pending``, with what raised in ``error``.
+    """
+
+    comment_id: int
+    public_id: str
+    status: Status
+    actor: str
+    error: str | None = None
+
+
+def score_comments(comment_ids: Iterable[int],
+                   request_ids: Mapping[int, str | None] | None = None) -> dict[int, Status]:
+    """Decide those of ``comment_ids`` still pending; returns their new statuses.
+
+    Ids of comments that are unknown or no longer pending are left out and left
+    alone, so re-runs and duplicate messages change nothing. The rows are locked
+    (``FOR UPDATE``, in id order so two batches cannot deadlock) and re-read as
+    pending under the lock, so two workers given the same id cannot both decide it.
+    ``request_ids`` maps a comment to the id of the request that submitted it, for
+    its log line. A comment whose checks raised comes back ``pending``, awaiting a
+    retry, unless that was its last allowed failure, which holds it.
+    """
+    ids = sorted(set(comment_ids))
+    if not ids:
+        return {}
+    started = time.perf_counter()
+    comments = db.session.scalars(
+        select(Comment).where(Comment.id.in_(ids), Comment.status == Status.PENDING)
+        .order_by(Comment.id).with_for_update()).all()
+    if not comments:
+        db.session.rollback()
+        return {}
+    try:
+        decided = _decide_all(comments)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    each = (time.perf_counter() - started) / len(decided)
+    for done in decided:
+        SCORING_LATENCY.observe(each)  # the batch's time, shared by its comments
+        token = request_id.set((request_ids or {}).get(done.comment_id, request_id.get()))
+        try:
+            if done.error:
+                log.error("comment %s could not be scored: %s", done.public_id, done.error)
+            else:
+                log.info("comment %s scored: %s by %s", done.public_id, done.status.value,
+                         done.actor)
+        finally:
+            request_id.reset(token)
+    return {done.comment_id: done.status for done in decided}
+
+
+def _decide_all(comments: list[Comment]) -> list[Decided]:
+    """Run the checks on every comment and record the decisions (the caller commits)."""
+    sites = {site.id: site for site in db.session.scalars(
+        select(Site).where(Site.id.in_({comment.site_id for comment in comments})))}
+    configured = current_app.config.get("SCORING_CHECKS", DEFAULT_CHECKS)
+    try:
+        checks = prepare(configured, comments, sites)
+    except SQLAlchemyError:
+        raise  # the database failed, not a comment: the whole batch is retried
+    except Exception:  # one comment broke a batch-wide check: each runs alone, to find it
+        checks = list(configured)
+    republished: dict[int, int] = {}
+    decided = []
+    for comment in comments:
+        outcome, error = _decide_one(checks, comment, sites[comment.site_id])
+        if outcome is not None:
+            _record(comment, outcome, republished)
+        status, actor = (outcome.status, outcome.actor) if outcome else (Status.PENDING, "scoring")
+        decided.append(Decided(comment.id, comment.public_id, status, actor, error))
+    _write_decided(comments)
+    republish_threads(republished)
+    return decided
+
+
+def _decide_one(checks: list[Check], comment: Comment,
+                site: Site) -> tuple[Outcome | None, str | None]:
+    """The checks' outcome; if they raise, the failure is counted and described (for the log:
+    where it was raised, never the message, which may quote the text), and the outcome is
+    ``None`` (retry later) or, at the last allowed failure, held with ``scoring_error``."""
+    try:
+        return decide(checks, comment, site), None
+    except SQLAlchemyError:
+        raise
+    except Exception as error:
+        comment.scoring_failures += 1
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        failure = (f"{type(error).__name__} at {frame.filename}:{frame.lineno}, "
+                   f"failure {comment.scoring_failures} of {MAX_SCORING_FAILURES}")
+        if comment.scoring_failures < MAX_SCORING_FAILURES:
+            return None, failure
+    reasons = [{"check": SCORING_ERROR,
+                "detail": f"scoring failed {MAX_SCORING_FAILURES} times"}]
+    return Outcome(Status.HELD, "scoring", reasons, {}, {}), f"{failure}; held"
+
+
+# What scoring changes on a comment. The ORM writes a versioned row with one UPDATE per row
+# (it checks each row's version); the batch writes them in one executemany instead.
+_comments = Comment.__table__
+DECIDED_FIELDS = ("status", "decided_at", "decided_by", "spam_score", "toxicity_score", "risk",
+                  "reasons", "model_versions", "scoring_failures")
+_WRITE_DECIDED = (
+    update(_comments)
+    .where(_comments.c.id == bindparam("comment_id"),
+           _comments.c.version == bindparam("expected_version"))
+    .values({**{name: bindparam(f"new_{name}", type_=_comments.c[name].type)
+                for name in DECIDED_FIELDS}, "version": _comments.c.version + 1})
+)
+
+
+def _write_decided(comments: list[Comment]) -> None:
+    """Write the batch's decided rows in one statement, keeping the version check.
+
+    Written rows leave the session so its flush does not write them again. A comment
+    with changes outside ``DECIDED_FIELDS``, or already flushed (a check's query
+    autoflushes), is left to the ORM.
+    """
+    written, rows = [], []
+    for comment in comments:
+        changed = set(inspect(comment).committed_state)
+        if changed and changed <= set(DECIDED_FIELDS):
+            written.append(comment)
+            rows.append({"comment_id": comment.id, "expected_version": comment.version,
+                         **{f"new_{name}": getattr(comment, name) for name in DECIDED_FIELDS}})
+    if not rows:
+        return
+    with db.session.no_autoflush:
+        result = db.session.execute(_WRITE_DECIDED, rows)
+    if result.rowcount != len(rows):
+        raise StaleDataError(f"{len(rows) - result.rowcount} comments changed under the lock")
+    for comment in written:
+        db.session.expunge(comment)
+
+
+def _record(comment: Comment, outcome: Outcome, republished: dict[int, int]) -> None:
+    comment.spam_score = outcome.scores.get("spam")
+    comment.toxicity_score = outcome.scores.get("toxicity")
+    comment.risk = max(outcome.scores.values(), default=0.0)  # the review queue's order
+    comment.reasons = outcome.reasons
+    comment.model_versions = outcome.model_versions
+    comment.scoring_failures = 0  # a new text (an edit) gets its own tries
+    change_status(comment, outcome.status, actor=outcome.actor,
+                  reason=_summary(outcome.reasons), details={"scores": outcome.scores},
+                  republished=republished)
+
+
+def _summary(reasons: list[dict]) -> str | None:
+    return "; ".join(r.get("detail") or r["check"] for r in reasons) or None

@@ -1,0 +1,38 @@
+"""Authors a moderator banned from the site are rejected without further review."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...lifecycle import Status
+from ...orm import Ban, Comment, Site
+from .base import CheckResult, Prepared
+
+
+class BannedAuthor:
+    name = "banned_author"
+
+    def run(self, comment: Comment, site: Site) -> CheckResult:
+        if comment.email_digest is None:
+            return CheckResult()
+        banned = db.session.scalar(select(Ban.id).where(
+            Ban.site_id == site.id, Ban.email_digest == comment.email_digest))
+        return self.verdict(banned is not None)
+
+    def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> Prepared:
+        """One query for the whole batch instead of one per comment."""
+        digests = {comment.email_digest for comment in comments} - {None}
+        bans = {(site_id, digest) for site_id, digest in db.session.execute(
+            select(Ban.site_id, Ban.email_digest).where(
+                Ban.site_id.in_({comment.site_id for comment in comments}),
+                Ban.email_digest.in_(digests)))} if digests else set()
+        return Prepared(self, {comment.id: self.verdict(
+            (comment.site_id, comment.email_digest) in bans) for comment in comments})
+
+    def verdict(self, banned: bool) -> CheckResult:
+        if banned:
+            return CheckResult(Status.REJECTED, [{"check": self.name, "detail": "author banned"}])
+        return CheckResult()

@@ -1,0 +1,36 @@
+"""CORS for the widget, limited to the origins each site configured."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from ..errors import ValidationFailed
+from ..sites import all_allowed_origins, site_policy
+
+ALLOWED_HEADERS = "Content-Type, X-Author-Token, If-None-Match"
+EXPOSED_HEADERS = "ETag, Retry-After"
+
+
+def _allowed(origin: str) -> bool:
+    site_id = request.args.get("site")
+    if site_id and request.method == "GET":
+        try:
+            return origin in site_policy(site_id).allowed_origins
+        except ValidationFailed:  # unknown site
+            return False
+    # Preflights and bodies: any configured origin; submission re-checks against its site.
+    return origin in all_allowed_origins()
+
+
+def apply_cors(response: Response) -> Response:
+    origin = request.headers.get("Origin")
+    response.vary.add("Origin")
+    if not origin or not _allowed(origin):
+        return response
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE"
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response

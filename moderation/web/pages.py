@@ -1,0 +1,112 @@
+"""Pages and assets: the widget and count scripts, the review page, and the demo article.
+
+Flask's own ``/static`` route is off (``static_folder=None``): every asset is
+served here, by name, with its headers. The demo article exists for ``make run``
+and is not registered in production.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
+
+from .. import demo
+
+bp = Blueprint("pages", __name__)
+demo_bp = Blueprint("demo_page", __name__)
+STATIC = Path(__file__).parents[1] / "static"
+# ``//= include NAME``: the one sanitizer both scripts share, inlined so each is one request.
+INCLUDE = re.compile(r"^( *)//= include ([\w.]+)$", re.MULTILINE)
+
+# News sites embed these at fixed URLs: cache briefly, then revalidate by ETag.
+EMBED_MAX_AGE = 300
+# The review page loads nothing but its own script and style and talks only to this origin.
+REVIEW_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                 "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                 "frame-ancestors 'none'")
+# The demo article: its own inline style (the widget's too), our scripts, no framing.
+DEMO_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'none'")
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    return _embeddable("embed.js")
+
+
+@bp.get("/count.js")
+def count_js() -> Response:
+    return _embeddable("count.js")
+
+
+@bp.get("/moderate/")
+def review_page() -> Response:
+    response = Response(render_template("review.html"))
+    response.headers["Content-Security-Policy"] = REVIEW_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/moderate/review.js")
+def review_js() -> Response:
+    """Revalidated on every load, so moderators never run a stale page after a deploy."""
+    response = _script("review.js")
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+@bp.get("/moderate/review.css")
+def review_css() -> Response:
+    response = send_from_directory(STATIC, "review.css")
+    response.cache_control.no_cache = True
+    return response
+
+
+@demo_bp.get("/")
+def demo_article() -> Response:
+    """A sample news article with the widget embedded, as a news site would do it."""
+    response = Response(render_template(
+        "article.html", site=demo.DEMO_SITE, article=demo.ARTICLE, others=demo.OTHER_ARTICLES,
+        held_words=demo.HELD_WORDS))
+    response.cache_control.no_cache = True
+    response.headers["Content-Security-Policy"] = DEMO_POLICY
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def _embeddable(filename: str) -> Response:
+    response = _script(filename)
+    response.cache_control.public = True
+    response.cache_control.max_age = EMBED_MAX_AGE
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response.make_conditional(request)
+
+
+@cache
+def bundled(filename: str) -> bytes:
+    """The script with its includes inlined (read once per process)."""
+    def inline(match: re.Match) -> str:
+        indent, name = match.groups()
+        lines = (STATIC / name).read_text().rstrip("\n").split("\n")
+        return "\n".join(indent + line if line else line for line in lines)
+
+    return INCLUDE.sub(inline, (STATIC / filename).read_text()).encode()
+
+
+def _script(filename: str) -> Response:
+    body = bundled(filename)
+    response = Response(body, mimetype="text/javascript")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    if app.config["MODERATION_ENV"] != "production":
+        app.register_blueprint(demo_bp)

@@ -1,0 +1,1 @@
+"""Schemas: the single source for validation, output and the OpenAPI spec."""

@@ -1,0 +1,136 @@
+"""Schemas of the moderation API (requests, and responses for the OpenAPI spec)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import Schema, fields, validate
+
+from ...lifecycle import Status
+from ...review.actions import DECISIONS
+from ...review.queue import ORDERS
+from .fields import Identifier, Text
+
+
+def _reason() -> Text:
+    """A moderator's free-text reason, kept in the audit log: controls stripped, optional."""
+    return Text(min_length=0, max_length=1000, multiline=True, allow_none=True)
+
+
+class QueueQuery(Schema):
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
+    status = fields.Enum(Status, by_value=True, load_default=Status.HELD)
+    order = fields.String(load_default="risk", validate=validate.OneOf(list(ORDERS)))
+    thread = Identifier(validate=validate.Length(max=512))
+    reason = Identifier(validate=validate.Length(max=120), metadata={
+        "description": "What decided the status, by prefix: check:links, check:word_lists, "
+                       "model:toxicity, …"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=300))
+
+
+class DecisionRequest(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(list(DECISIONS)))
+    reason = _reason()
+
+
+class BulkItem(DecisionRequest):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class BulkRequest(Schema):
+    decisions = fields.List(fields.Nested(BulkItem), required=True,
+                            validate=validate.Length(min=1, max=500))
+
+
+class BanRequest(Schema):
+    reason = _reason()
+
+
+class AuditQuery(Schema):
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
+    moderator = Identifier(validate=validate.Length(max=80))
+    comment = Identifier(validate=validate.Length(max=32))
+    since = fields.AwareDateTime(default_timezone=UTC)
+    until = fields.AwareDateTime(default_timezone=UTC)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=300))
+
+
+class ThreadRef(Schema):
+    key = fields.String()
+    title = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+
+
+class AuthorHistory(Schema):
+    approved = fields.Integer()
+    held = fields.Integer()
+    rejected = fields.Integer()
+    spam = fields.Integer()
+
+
+class HistoryEntry(Schema):
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor = fields.String()
+    reason = fields.String(allow_none=True)
+    at = fields.DateTime(format="iso")
+
+
+class ReviewComment(Schema):
+    id = fields.String()
+    site = fields.String()
+    status = fields.Enum(Status, by_value=True)
+    thread = fields.Nested(ThreadRef)
+    parent_id = fields.String(allow_none=True)
+    author_name = fields.String()
+    author_email = fields.String(allow_none=True, metadata={"description": "Masked: j***@e***.com"})
+    author_url = fields.String(allow_none=True)
+    body = fields.String()
+    body_html = fields.String()
+    spam_score = fields.Float(allow_none=True)
+    toxicity_score = fields.Float(allow_none=True)
+    risk = fields.Float()
+    reasons = fields.List(fields.Dict())
+    model_versions = fields.Dict(keys=fields.String(), values=fields.String())
+    decided_by = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    decided_at = fields.DateTime(format="iso", allow_none=True)
+    author_history = fields.Nested(AuthorHistory, allow_none=True)
+
+
+class ReviewCommentDetail(ReviewComment):
+    history = fields.List(fields.Nested(HistoryEntry))
+
+
+class QueuePage(Schema):
+    comments = fields.List(fields.Nested(ReviewComment))
+    next_cursor = fields.String(allow_none=True)
+
+
+class BulkResult(Schema):
+    id = fields.String()
+    ok = fields.Boolean()
+    status = fields.Enum(Status, by_value=True, allow_none=True)
+    error = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+
+
+class BulkResponse(Schema):
+    results = fields.List(fields.Nested(BulkResult))
+    succeeded = fields.Integer()
+    failed = fields.Integer()
+
+
+class BanResponse(Schema):
+    banned = fields.Boolean()
+
+
+class AuditEntry(HistoryEntry):
+    comment_id = fields.String()
+
+
+class AuditPage(Schema):
+    entries = fields.List(fields.Nested(AuditEntry))
+    next_cursor = fields.String(allow_none=True)
