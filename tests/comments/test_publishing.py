@@ -15,8 +15,7 @@ from moderation.comments.lookup import find_by_public_id
 from moderation.extensions import db
 from moderation.lifecycle import Status
 from moderation.orm import Comment
-
-from .conftest import test_config as app_config_for
+from tests.conftest import test_config as app_config_for
 
 THREAD = "2026/11/city-council-budget"
 LIST = f"/api/v1/comments?site=news&thread={THREAD}"

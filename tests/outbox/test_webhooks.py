@@ -103,7 +103,7 @@ def test_a_change_that_rolls_back_sends_nothing(app, post_comment, receiver, sec
     receiver.requests.clear()
     with app.app_context():
         comment = db.session.scalar(select(Comment).where(Comment.public_id == comment_id))
-        change_status(comment, Status.REJECTED, actor="test")
+        change_status(comment, Status.REJECTED, actor="moderator:test")
         db.session.rollback()
     assert receiver.requests == []
     assert len(deliveries(app)) == 1

@@ -23,7 +23,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_PACKAGES = ("moderation", "workers", "models")
 # env.get("X"), os.environ.get("X"), environ["X"], os.environ.setdefault("X"), os.getenv("X")
 ENV_READ = re.compile(
