@@ -8,7 +8,7 @@ import secrets
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .. import sites as site_service
@@ -256,9 +256,3 @@ def init_app(app: Flask) -> None:
     for command in (sites, threads, moderators, privacy_group, export_labels, retention, sweep,
                     serve, demo):
         app.cli.add_command(command)
-
-
-def main() -> None:
-    from .. import create_app
-
-    FlaskGroup(create_app=create_app, help="Comment moderation service.")(prog_name="moderation")

@@ -15,7 +15,7 @@ from limits import parse
 
 from ..errors import Conflict, EditWindowClosed, Forbidden, NotFound, RateLimited, ThreadClosed
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import AUTHOR_CHANGEABLE, Actor, Role, Status
 from ..orm import Comment, Site, utcnow
 from ..outbox.queueing import enqueue_scoring
 from ..privacy import token_digest
@@ -24,7 +24,8 @@ from .lookup import find_by_public_id
 from .rendering import render_body
 from .submission import body_digest
 
-EDITABLE = (Status.PENDING, Status.HELD, Status.APPROVED)
+AUTHOR = str(Actor(Role.AUTHOR))
+
 
 
 def _find(public_id: str) -> Comment:
@@ -56,7 +57,7 @@ def _authorised_for_change(public_id: str, token: str | None) -> Comment:
     comment, author = read_comment(public_id, token)
     if not author:
         raise Forbidden("Only the author can change this comment.")
-    if comment.status not in EDITABLE:
+    if comment.status not in AUTHOR_CHANGEABLE:
         raise Conflict("This comment can no longer be changed.")
     if utcnow() > editable_until(comment):
         raise EditWindowClosed()
@@ -92,7 +93,7 @@ def edit_comment(public_id: str, token: str | None, body: str) -> Comment:
     comment.spam_score = comment.toxicity_score = None
     comment.reasons, comment.model_versions = [], {}
     if comment.status != Status.PENDING:
-        change_status(comment, Status.PENDING, actor="author", reason="edited")
+        change_status(comment, Status.PENDING, actor=AUTHOR, reason="edited")
     comment_id = comment.id
     db.session.commit()
     # As at submission: read the id before commit, so the expired row reloads the new decision.
@@ -105,6 +106,6 @@ def delete_comment(public_id: str, token: str | None) -> None:
 
     Allowed on a closed thread too: readers may always take back their own words."""
     comment = _authorised_for_change(public_id, token)
-    change_status(comment, Status.DELETED, actor="author", reason="deleted by author")
+    change_status(comment, Status.DELETED, actor=AUTHOR, reason="deleted by author")
     comment.body = comment.body_html = ""
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Every status change goes through here: checked against the transition table, logged."""
+"""Every status change goes through here: checked against the lifecycle table, logged."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, update
 
 from ..errors import Conflict
 from ..extensions import db
-from ..lifecycle import FINAL_DECISIONS, Status, can_transition
+from ..lifecycle import FINAL_DECISIONS, Actor, Status, allowed
 from ..orm import Comment, StatusChange, Thread, utcnow
 from ..outbox import webhooks
 from ..outbox.after_commit import call_after_commit
@@ -19,14 +19,15 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
                   republished: dict[int, int] | None = None) -> StatusChange:
     """Move ``comment`` to ``target`` and append the change to the log (caller commits).
 
-    Raises ``Conflict`` for a transition the table does not allow. A batch passes
+    Raises ``Conflict`` unless an action of ``lifecycle.ACTIONS`` lets the actor's role
+    make this move. A batch passes
     ``republished``: each thread's change to its approved count is added up there, for
     ``republish_threads`` to apply once per thread, in thread order (one statement per
     comment would cost a round trip each, and two batches updating the same threads in
     different orders could deadlock).
     """
-    current = comment.status
-    if not can_transition(current, target):
+    current, who = comment.status, Actor.parse(actor)
+    if who is None or not allowed(who.role, current, target):
         raise Conflict(f"A {current.value} comment cannot become {target.value}.")
     comment.status = target
     if target in FINAL_DECISIONS:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
-from ..lifecycle import Status, can_transition
+from ..lifecycle import ACTIONS, Actor, Role, Status
 from ..orm import Ban, Comment, Site, StatusChange, Thread, utcnow
 from ..outbox import webhooks
 from ..privacy import privacy
@@ -22,6 +22,8 @@ from .changes import change_status, republish
 log = logging.getLogger(__name__)
 
 ANONYMOUS = "Anonymous"
+
+ERASURE = str(Actor(Role.PRIVACY, "erasure"))
 
 
 def _comments_of(email: str) -> list[Comment]:
@@ -64,8 +66,8 @@ def erase_author(email: str) -> int:
         _forget_author(comment, delete=modes[comment.site_id] == "delete")
     for comment in comments:
         if modes[comment.site_id] == "delete":
-            if can_transition(comment.status, Status.DELETED):
-                change_status(comment, Status.DELETED, actor="privacy:erasure",
+            if comment.status in ACTIONS["erase"].sources:
+                change_status(comment, Status.DELETED, actor=ERASURE,
                               reason="erased at the author's request")
         elif comment.status != Status.DELETED:
             webhooks.record_event(comment, comment.status, webhooks.ANONYMISED)

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, exists, func, insert, literal, null, select
 
 from ..errors import Duplicate, Forbidden, RateLimited, ThreadClosed, ValidationFailed
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import Role, Status
 from ..orm import Comment, StatusChange, Thread, new_public_id, utcnow
 from ..outbox.queueing import enqueue_scoring
 from ..platform.database import autocommit
@@ -76,7 +76,7 @@ _SUBMITTED = ("public_id", "site_id", "thread_id", "parent_id", "author_name", "
 _NEW_COMMENT = insert(_comments).values({
     name: bindparam(f"new_{name}", type_=_comments.c[name].type) for name in _SUBMITTED
 }).returning(_comments.c.id, _comments.c.created_at)
-_ENTRY = {"from_status": None, "to_status": Status.PENDING.value, "actor": "submission"}
+_ENTRY = {"from_status": None, "to_status": Status.PENDING.value, "actor": str(Role.SUBMISSION)}
 _new = _NEW_COMMENT.cte("new_comment")
 _NEW_COMMENT_WITH_ENTRY = insert(_changes).from_select(
     ["comment_id", "from_status", "to_status", "actor", "created_at"],

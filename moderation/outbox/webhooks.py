@@ -21,7 +21,7 @@ import urllib.request
 from sqlalchemy import event, select
 
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import EVENTS, Status
 from ..orm import Comment, Site, Thread, WebhookDelivery, utcnow
 from ..privacy import privacy
 from .after_commit import call_after_commit
@@ -29,13 +29,6 @@ from .queueing import enqueue_webhook
 
 log = logging.getLogger(__name__)
 
-EVENTS = {
-    Status.APPROVED: "comment.approved",
-    Status.HELD: "comment.held",
-    Status.REJECTED: "comment.rejected",
-    Status.SPAM: "comment.rejected",
-    Status.DELETED: "comment.deleted",
-}
 MAX_ATTEMPTS = 8
 TIMEOUT_SECONDS = 5
 USER_AGENT = "comment-moderation-webhooks/1"

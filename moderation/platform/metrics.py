@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import Actor, Role, Status
 from ..orm import Comment, utcnow
 
 HTTP_REQUESTS = Counter("moderation_http_requests_total", "HTTP requests answered.",
@@ -62,11 +62,13 @@ def method_label(method: str) -> str:
 
 def decider_label(actor: str) -> str:
     """Bounded label values: moderators and model versions are folded."""
-    kind, _, name = actor.partition(":")
-    if kind == "moderator":
-        return "moderator"
-    if kind == "model":
-        return "model:" + name.split("-", 1)[0]
+    who = Actor.parse(actor)
+    if who is None:
+        return "other"
+    if who.role is Role.MODERATOR:
+        return str(Role.MODERATOR)
+    if who.role is Role.MODEL:
+        return str(Actor(Role.MODEL, who.name.split("-", 1)[0]))
     return actor
 
 

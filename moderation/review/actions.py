@@ -11,21 +11,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..comments.changes import change_status
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import MODERATOR_ACTIONS, Actor, Role, Status, moderator_actions
 from ..orm import Ban, Comment, Moderator
 from ..platform.metrics import MODERATOR_DECISIONS
 from .moderators import may_act_on
 from .queue import find_comment
-
-DECISIONS = {
-    "approve": Status.APPROVED,
-    "reject": Status.REJECTED,
-    "spam": Status.SPAM,
-    "takedown": Status.REJECTED,
-}
-# approve/reject/spam decide what awaits (or re-decide a refusal); takedown unpublishes.
-DECIDABLE = {Status.PENDING, Status.HELD, Status.SPAM, Status.REJECTED}
-REFUSED = {Status.SPAM, Status.REJECTED}
 
 
 @dataclass(frozen=True)
@@ -53,21 +43,17 @@ def decide(moderator: Moderator, public_id: str, decision: str,
     second write fail, so exactly one wins and the other gets 409.
     """
     comment = comment_for(moderator, public_id)
-    target = DECISIONS[decision]
-    allowed = {Status.APPROVED} if decision == "takedown" else DECIDABLE - {target}
-    if comment.status not in allowed:
+    action = MODERATOR_ACTIONS[decision]
+    if comment.status not in action.sources:
         raise Conflict(f"Cannot {decision} a comment that is {comment.status.value}.")
-    refused_by_moderator = (comment.status in REFUSED
-                            and (comment.decided_by or "").startswith("moderator:"))
-    if refused_by_moderator and moderator.role != "admin":
-        # Else the later of two moderators who both saw it held would silently overrule
-        # the first; a machine's refusal can be rescued, a moderator's only by an admin.
+    if decision not in moderator_actions(comment.status, comment.decided_by,
+                                         admin=moderator.role == "admin"):
         raise Conflict(f"This comment was already {comment.status.value} "
                        f"by {comment.decided_by}; only an admin can overrule it.")
     try:
         # change_status may flush (autoflush before its own queries): a lost race shows there
-        change_status(comment, target, actor=f"moderator:{moderator.name}", reason=reason,
-                      details={"decision": decision})
+        change_status(comment, action.target, actor=str(Actor(Role.MODERATOR, moderator.name)),
+                      reason=reason, details={"decision": decision})
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()

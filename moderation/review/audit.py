@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
+from ..lifecycle import Actor, Role
 from ..orm import Comment, StatusChange
 from ..platform.pagination import after, decode_cursor, encode_cursor
 from ..sites import get_site
@@ -24,7 +25,7 @@ def audit_page(site_id: str, *, limit: int, cursor: str | None, moderator: str |
         .limit(limit + 1)
     )
     if moderator:
-        query = query.where(StatusChange.actor == f"moderator:{moderator}")
+        query = query.where(StatusChange.actor == str(Actor(Role.MODERATOR, moderator)))
     if comment:
         query = query.where(Comment.public_id == comment)
     if since:

@@ -13,27 +13,26 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..lifecycle import TRAINING_LABELS, Actor, Role, Status
 from ..orm import Comment, StatusChange
-
-LABELS = {"approved": (0, 0), "spam": (1, 0), "rejected": (0, 1)}
 
 
 def moderator_labels() -> Iterator[dict]:
     """One ``{"id", "site", "text", "spam", "toxic", "moderator", "at"}`` per decided comment."""
     latest = (
         select(func.max(StatusChange.id))
-        .where(StatusChange.actor.startswith("moderator:"))
+        .where(StatusChange.actor.startswith(f"{Role.MODERATOR}:"))
         .group_by(StatusChange.comment_id)
     )
     rows = db.session.execute(
         select(StatusChange, Comment)
         .join(Comment, Comment.id == StatusChange.comment_id)
-        .where(StatusChange.id.in_(latest), StatusChange.to_status.in_(LABELS),
+        .where(StatusChange.id.in_(latest), StatusChange.to_status.in_(TRAINING_LABELS),
                Comment.body != "")
         .order_by(StatusChange.id)
     )
     for change, comment in rows:
-        spam, toxic = LABELS[change.to_status]
+        spam, toxic = TRAINING_LABELS[Status(change.to_status)]
         yield {"id": comment.public_id, "site": comment.site_id, "text": comment.body,
-               "spam": spam, "toxic": toxic, "moderator": change.actor.partition(":")[2],
+               "spam": spam, "toxic": toxic, "moderator": Actor.parse(change.actor).name,
                "at": change.created_at.isoformat()}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..comments.lookup import find_by_public_id
 from ..errors import NotFound
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import Status, moderator_actions
 from ..orm import Comment, StatusChange, Thread
 from ..platform.pagination import after, decode_cursor, encode_cursor
 from ..privacy import mask_email, privacy
@@ -29,7 +29,10 @@ ORDERS = {
 
 
 def queue_page(site_id: str, *, status: Status, order: str, limit: int, cursor: str | None,
-               thread: str | None = None, reason: str | None = None) -> dict:
+               thread: str | None = None, reason: str | None = None,
+               admin: bool = False) -> dict:
+    """A page of the site's comments in ``status``; each lists the actions the reader (an
+    admin or not) may take on it, so the review page offers exactly those."""
     get_site(site_id)
     columns, types, descending = ORDERS[order]
     query = (
@@ -53,7 +56,7 @@ def queue_page(site_id: str, *, status: Status, order: str, limit: int, cursor: 
     if len(rows) > limit:
         last = page[-1][0]
         next_cursor = encode_cursor(*(getattr(last, column.key) for column in columns))
-    return {"comments": [review_view(c, t, histories) for c, t in page],
+    return {"comments": [review_view(c, t, histories, admin) for c, t in page],
             "next_cursor": next_cursor}
 
 
@@ -64,10 +67,11 @@ def find_comment(public_id: str) -> Comment:
     return comment
 
 
-def comment_detail(comment: Comment) -> dict:
+def comment_detail(comment: Comment, admin: bool = False) -> dict:
     """One comment with everything a moderator needs, including its status history."""
     digests = {comment.email_digest} if comment.email_digest else set()
-    view = review_view(comment, comment.thread, author_histories(comment.site_id, digests))
+    view = review_view(comment, comment.thread, author_histories(comment.site_id, digests),
+                       admin)
     changes = db.session.scalars(
         select(StatusChange).where(StatusChange.comment_id == comment.id)
         .order_by(StatusChange.id)
@@ -94,7 +98,7 @@ def author_histories(site_id: str, digests: set[str]) -> dict[str, dict[str, int
     return counts
 
 
-def review_view(comment: Comment, thread: Thread, histories: dict) -> dict:
+def review_view(comment: Comment, thread: Thread, histories: dict, admin: bool) -> dict:
     email = _masked_email(comment) if comment.email_ciphertext else None
     return {
         "id": comment.public_id, "site": comment.site_id, "status": comment.status,
@@ -107,6 +111,7 @@ def review_view(comment: Comment, thread: Thread, histories: dict) -> dict:
         "decided_by": comment.decided_by, "created_at": comment.created_at,
         "decided_at": comment.decided_at,
         "author_history": histories.get(comment.email_digest) if comment.email_digest else None,
+        "actions": moderator_actions(comment.status, comment.decided_by, admin),
     }
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..comments.changes import change_status, republish_threads
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import Role, Status
 from ..orm import Comment, Site
 from ..platform.logs import request_id
 from ..platform.metrics import SCORING_LATENCY
@@ -110,7 +110,8 @@ def _decide_all(comments: list[Comment]) -> list[Decided]:
         outcome, error = _decide_one(checks, comment, sites[comment.site_id])
         if outcome is not None:
             _record(comment, outcome, republished)
-        status, actor = (outcome.status, outcome.actor) if outcome else (Status.PENDING, "scoring")
+        status, actor = ((outcome.status, outcome.actor) if outcome
+                         else (Status.PENDING, str(Role.SCORING)))
         decided.append(Decided(comment.id, comment.public_id, status, actor, error))
     _write_decided(comments)
     republish_threads(republished)
@@ -135,7 +136,7 @@ def _decide_one(checks: list[Check], comment: Comment,
             return None, failure
     reasons = [{"check": SCORING_ERROR,
                 "detail": f"scoring failed {MAX_SCORING_FAILURES} times"}]
-    return Outcome(Status.HELD, "scoring", reasons, {}, {}), f"{failure}; held"
+    return Outcome(Status.HELD, str(Role.SCORING), reasons, {}, {}), f"{failure}; held"
 
 
 # What scoring changes on a comment. The ORM writes a versioned row with one UPDATE per row

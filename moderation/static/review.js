@@ -11,7 +11,8 @@
   //= include safe_dom.js
   const when = iso => new Date(iso).toLocaleString();
   const say = text => { $('live').textContent = text; };
-  const LABEL = { approve: 'Approve', reject: 'Reject', spam: 'Spam', takedown: 'Take down' };
+  // The moderator actions (label, past tense, key) come from the server's lifecycle table.
+  let ACTIONS = {};
 
   let token = sessionStorage.getItem(TOKEN);
   let site = new URLSearchParams(location.search).get('site') || sessionStorage.getItem(SITE) || '';
@@ -71,6 +72,8 @@
 
   const open = async () => {
     try {
+      const table = await call('actions');
+      ACTIONS = Object.fromEntries(table.actions.map(action => [action.name, action]));
       await loadQueue();
     } catch (error) {
       if (error.status === 401) return;
@@ -156,10 +159,10 @@
       updateSelection();
     });
     const decide = decision => h('button', { type: 'button', class: 'decide ' + decision, 'data-decision': decision,
-      onclick: () => decideOne(comment.id, decision) }, LABEL[decision],
-    h('kbd', { 'aria-hidden': 'true' }, decision[0]));
-    // A published comment can only be taken down; anything else awaits (or can get) a verdict.
-    const verdicts = comment.status === 'approved' ? ['takedown'] : ['approve', 'reject', 'spam'];
+      onclick: () => decideOne(comment.id, decision) }, ACTIONS[decision].label,
+    h('kbd', { 'aria-hidden': 'true' }, ACTIONS[decision].key));
+    // The server lists what this moderator may do to this comment now.
+    const verdicts = (comment.actions || []).filter(name => ACTIONS[name]);
     const thread = comment.thread || {};
     const preview = h('div', { class: 'published' });
     preview.append(safeHtml(comment.body_html || ''));
@@ -209,8 +212,6 @@
     updateSelection();
   };
 
-  const PAST = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam', takedown: 'Taken down' };
-
   const decideOne = async (id, decision) => {
     const item = items.find(entry => entry.comment.id === id);
     if (!item) return;
@@ -222,7 +223,7 @@
       return;
     }
     removeItem(id);
-    say(`${PAST[decision]}: comment by ${item.comment.author_name}.`);
+    say(`${ACTIONS[decision].done}: comment by ${item.comment.author_name}.`);
     if (items.length) move(index); else $('queue-empty').focus();
   };
 
@@ -268,7 +269,7 @@
         if (item) item.el.querySelector('.problem').textContent = outcome.message || outcome.error || 'Failed.';
       }
     }
-    say(`${PAST[decision]}: ${result.succeeded}` + (result.failed ? `, ${result.failed} failed.` : '.'));
+    say(`${ACTIONS[decision].done}: ${result.succeeded}` + (result.failed ? `, ${result.failed} failed.` : '.'));
     if (items.length) move(Math.min(Math.max(current, 0), items.length - 1));
   };
 
@@ -294,7 +295,7 @@
     }
   });
 
-  // j/k move, a/r/s decide, t takes down, b bans, x selects: never while typing in a field.
+  // j/k move, b bans, x selects, each offered action's own key decides (a/r/s, t takes down): never while typing.
   document.addEventListener('keydown', event => {
     if (event.ctrlKey || event.metaKey || event.altKey || $('workspace').hidden || $('panel-queue').hidden) return;
     if (event.target.matches('input:not([type=checkbox]), textarea, select, [contenteditable]')) return;
@@ -302,14 +303,11 @@
     const actions = {
       j: () => move(current + 1),
       k: () => move(current - 1),
-      a: () => item && decideOne(item.comment.id, 'approve'),
-      r: () => item && decideOne(item.comment.id, 'reject'),
-      s: () => item && decideOne(item.comment.id, 'spam'),
-      t: () => item && decideOne(item.comment.id, 'takedown'),
       b: () => item && banAuthor(item.comment.id),
       x: () => item && item.el.querySelector('.pick').click(),
     };
-    const action = actions[event.key];
+    const offered = item ? item.comment.actions.find(name => ACTIONS[name] && ACTIONS[name].key === event.key) : null;
+    const action = actions[event.key] || (offered && (() => decideOne(item.comment.id, offered)));
     if (action) {
       event.preventDefault();
       action();

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from ..lifecycle import MODERATOR_ACTIONS
 from ..review import actions, audit
 from ..review import queue as review_queue
 from .auth import current_moderator, require_moderator, require_site
@@ -17,19 +18,32 @@ blp.before_request(require_moderator)
 blp.before_request(require_json_body)
 
 
+@blp.route("/actions")
+@blp.response(200, schemas.ModeratorActions)
+def moderator_actions():
+    """What moderators can do to a comment, from the one lifecycle table: the review page
+    draws its buttons and keys from these rows."""
+    return {"actions": list(MODERATOR_ACTIONS.values())}
+
+
+def _admin() -> bool:
+    return current_moderator().role == "admin"
+
+
 @blp.route("/queue")
 @blp.arguments(schemas.QueueQuery, location="query")
 @blp.response(200, schemas.QueuePage)
 def queue(query):
     """Comments awaiting a decision, riskiest first by default."""
-    return review_queue.queue_page(_scoped_site(query), **query)
+    return review_queue.queue_page(_scoped_site(query), **query, admin=_admin())
 
 
 @blp.route("/comments/<comment_id>")
 @blp.response(200, schemas.ReviewCommentDetail)
 def comment(comment_id):
     """One comment with scores, reasons, author history and status history."""
-    return review_queue.comment_detail(actions.comment_for(current_moderator(), comment_id))
+    return review_queue.comment_detail(actions.comment_for(current_moderator(), comment_id),
+                                       admin=_admin())
 
 
 @blp.route("/comments/<comment_id>/decision", methods=["POST"])
@@ -40,8 +54,8 @@ def comment(comment_id):
 def decide(data, comment_id):
     """approve | reject | spam a comment awaiting a decision; takedown a published one."""
     decided = actions.decide(current_moderator(), comment_id, data["decision"],
-                                data.get("reason"))
-    return review_queue.comment_detail(decided)
+                             data.get("reason"))
+    return review_queue.comment_detail(decided, admin=_admin())
 
 
 @blp.route("/decisions", methods=["POST"])

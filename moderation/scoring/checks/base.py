@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ...lifecycle import Status
+from ...lifecycle import Actor, Role, Status
 from ...orm import Comment, Site
 
 # The most severe verdict wins; spam also stops the remaining checks.
@@ -68,7 +68,7 @@ class Outcome:
 
 
 def decide(checks: Iterable[Check], comment: Comment, site: Site) -> Outcome:
-    status, actor = Status.APPROVED, "scoring"
+    status, actor = Status.APPROVED, str(Role.SCORING)
     reasons: list[dict] = []
     scores: dict[str, float] = {}
     versions: dict[str, str] = {}
@@ -78,7 +78,7 @@ def decide(checks: Iterable[Check], comment: Comment, site: Site) -> Outcome:
         scores |= result.scores
         versions |= result.model_versions
         if result.verdict and SEVERITY[result.verdict] > SEVERITY[status]:
-            status, actor = result.verdict, result.actor or f"check:{check.name}"
+            status, actor = result.verdict, result.actor or str(Actor(Role.CHECK, check.name))
         if status == Status.SPAM:
             break
     return Outcome(status, actor, reasons, scores, versions)

@@ -14,7 +14,7 @@ from flask import current_app
 
 from models.scoring import Scorer, TextScore, load_scorer
 
-from ...lifecycle import Status
+from ...lifecycle import Actor, Role, Status
 from ...orm import Comment, Site
 from .base import CheckResult, Prepared
 
@@ -74,4 +74,4 @@ def result(score: TextScore, site: Site, defaults: dict[str, dict[str, float]]) 
                         "detail": detail, "terms": list(terms[model])})
     return CheckResult(status, reasons, scores={"spam": score.spam, "toxicity": score.toxicity},
                        model_versions=versions,
-                       actor=f"model:{versions[decisive]}" if decisive else None)
+                       actor=str(Actor(Role.MODEL, versions[decisive])) if decisive else None)

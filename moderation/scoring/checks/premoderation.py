@@ -8,11 +8,9 @@ comments and no refused one, so one lucky comment does not open the gate.
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...lifecycle import Status
+from ...lifecycle import REFUSED, Status
 from ...orm import Comment, Site
 from .base import CheckResult
-
-REFUSED = (Status.REJECTED, Status.SPAM)
 
 
 def is_trusted(comment: Comment, site: Site) -> bool:

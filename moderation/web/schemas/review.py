@@ -6,8 +6,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from ...lifecycle import Status
-from ...review.actions import DECISIONS
+from ...lifecycle import MODERATOR_ACTIONS, Status
 from ...review.queue import ORDERS
 from .fields import Identifier, Text
 
@@ -30,7 +29,7 @@ class QueueQuery(Schema):
 
 
 class DecisionRequest(Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(list(DECISIONS)))
+    decision = fields.String(required=True, validate=validate.OneOf(MODERATOR_ACTIONS))
     reason = _reason()
 
 
@@ -98,6 +97,8 @@ class ReviewComment(Schema):
     created_at = fields.DateTime(format="iso")
     decided_at = fields.DateTime(format="iso", allow_none=True)
     author_history = fields.Nested(AuthorHistory, allow_none=True)
+    actions = fields.List(fields.String(), metadata={
+        "description": "What this moderator may do to the comment now (see /actions)."})
 
 
 class ReviewCommentDetail(ReviewComment):
@@ -121,6 +122,19 @@ class BulkResponse(Schema):
     results = fields.List(fields.Nested(BulkResult))
     succeeded = fields.Integer()
     failed = fields.Integer()
+
+
+class ModeratorAction(Schema):
+    name = fields.String()
+    target = fields.Enum(Status, by_value=True)
+    sources = fields.List(fields.Enum(Status, by_value=True))
+    label = fields.String(metadata={"description": "The review page's button."})
+    done = fields.String(metadata={"description": "What the review page says once it is done."})
+    key = fields.String(metadata={"description": "The review page's keyboard shortcut."})
+
+
+class ModeratorActions(Schema):
+    actions = fields.List(fields.Nested(ModeratorAction))
 
 
 class BanResponse(Schema):
