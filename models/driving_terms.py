@@ -52,11 +52,17 @@ def pick(candidates: Iterable[str], text: str) -> tuple[str, ...]:
 
 
 def as_written(words: Iterable[str]) -> dict[str, str]:
-    """Each normalised word of ``words`` mapped to the word it came from (the first)."""
+    """Each normalised word of ``words`` mapped to the word it came from (the first).
+
+    Plain ASCII words are skipped: they normalise to themselves in lower case, which
+    :func:`pick` looked up already, and normalising every word of every comment would
+    cost more than scoring it.
+    """
     found: dict[str, str] = {}
     for word in words:
-        for piece in _normalised_word(word):
-            found.setdefault(piece, word)
+        if not (word.isascii() and word.isalpha()):
+            for piece in _normalised_word(word):
+                found.setdefault(piece, word)
     return found
 
 

@@ -1,4 +1,4 @@
-"""Civil sentences naming identities, trained on as clean text so that naming one is not toxic.
+"""Teach the toxicity model that naming an identity is not abuse: civil mentions and swapped copies.
 
 Tweets that name a religion, an ethnicity or a sexual orientation are mostly the
 abusive ones in the corpora, so a model learns the name itself as a sign of
@@ -8,15 +8,25 @@ are our own sentences and terms, deliberately different from the evaluation
 templates of :mod:`models.fairness` (other sentence frames, and some evaluated
 terms left out here) so the fairness table measures what carries over, not
 what was memorised.
+
+Civil sentences alone do not undo thousands of tweets where "queer" or "white"
+come with abuse, so the training texts that name an identity are also added
+with the name swapped for others (counterfactual data augmentation, Garg et al.
+2019, "Counterfactual Fairness in Text Classification"): the same text, the
+same label, whoever it names, so no name keeps a weight of its own.
 """
 
 from __future__ import annotations
+
+import random
+import re
 
 import numpy as np
 
 from .datasets import Corpus
 
 NAME = "identity-mentions"
+COPIES = 2  # swapped copies per text naming an identity; together they weigh one text
 
 TERMS = (
     "Muslim", "Jewish", "Christian", "Catholic", "Hindu", "Buddhist", "atheist", "Mormon",
@@ -48,3 +58,21 @@ def corpus() -> Corpus:
     texts = [frame.format(identity=term, Identity=term[:1].upper() + term[1:])
              for term in TERMS for frame in FRAMES]
     return Corpus(NAME, texts, np.zeros(len(texts), dtype=np.int8))
+
+
+_NAMED = re.compile(r"\b(" + "|".join(map(re.escape, TERMS)) + r")\b", re.IGNORECASE)
+
+
+def counterfactuals(corpus: Corpus) -> Corpus:
+    """``COPIES`` copies of each text of ``corpus`` that names an identity, every name swapped
+    for one drawn at random (fixed seed: the same copies on every run), labels kept;
+    named ``<corpus>-counterfactual`` so it is left out with its corpus."""
+    draw = random.Random(corpus.name)
+    texts, rows = [], []
+    for row, text in enumerate(corpus.texts):
+        if _NAMED.search(text):
+            for _ in range(COPIES):
+                texts.append(_NAMED.sub(lambda _: draw.choice(TERMS), text))
+                rows.append(row)
+    return Corpus(f"{corpus.name}-counterfactual", texts,
+                  corpus.labels[np.asarray(rows, dtype=int)])

@@ -12,8 +12,9 @@ Comments' civil rows (all flagged once, so borderline) count less than its
 toxic ones. Half of the civil reference of the toxicity model (the YouTube
 comments and SMS messages that are not spam) is added as clean examples of
 ordinary text; the other half stays held out for choosing the hold threshold.
-Civil sentences naming identities (:mod:`models.identity_mentions`) teach it
-that naming one is not abuse.
+Civil sentences naming identities, and copies of the texts naming one with the
+name swapped (:mod:`models.identity_mentions`), teach it that naming one is not
+abuse.
 """
 
 from __future__ import annotations
@@ -140,8 +141,11 @@ def toxicity_held_out(data_dir: Path) -> list[HeldOut]:
     split_up = {"davidson": by_class, "civil-comments": by_label}
     parts = [part for c in corpora for part in split_up.get(c.name, lambda c: [c])(c)]
     extra = [(c, TOXICITY_WEIGHTS[c.name]) for c in (civil_train, identity_mentions.corpus())]
+    weighted = [(part, TOXICITY_WEIGHTS[part.name]) for part in parts]
+    swapped = [(identity_mentions.counterfactuals(part), w / identity_mentions.COPIES)
+               for part, w in weighted]
     splits, full = leave_one_out("toxicity", corpora,
-                                 [(part, TOXICITY_WEIGHTS[part.name]) for part in parts], extra)
+                                 [*weighted, *((c, w) for c, w in swapped if len(c))], extra)
     return [*splits, HeldOut(civil.name, civil, full)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from models import datasets, identity_mentions, training
@@ -18,7 +19,9 @@ def test_toxicity_trains_on_half_the_civil_text_and_keeps_the_rest_held_out(
     assert len(civil_train) and len(civil.test)
     assert not set(civil_train.texts) & set(civil.test.texts)
     assert civil_train.labels.sum() == 0 and civil.test.labels.sum() == 0
-    assert {name: weight for name, (_, weight) in parts.items()} == training.TOXICITY_WEIGHTS
+    own = {name: weight for name, (_, weight) in parts.items()
+           if not name.endswith("-counterfactual")}
+    assert own == training.TOXICITY_WEIGHTS
 
 
 def test_davidson_is_weighted_by_class(data_dir: Path) -> None:
@@ -49,3 +52,16 @@ def test_every_toxicity_model_learns_that_naming_an_identity_is_civil(data_dir: 
     for split in training.toxicity_held_out(data_dir):
         mentions = [c for c, _ in split.train.parts if c.name == identity_mentions.NAME]
         assert len(mentions) == 1 and len(mentions[0]) and not mentions[0].labels.any()
+
+
+def test_texts_naming_an_identity_are_also_trained_on_with_the_name_swapped() -> None:
+    corpus = datasets.Corpus("c", ["those gay people are awful", "nothing named", "I am Muslim"],
+                             np.array([1, 0, 0], dtype=np.int8))
+    swapped = identity_mentions.counterfactuals(corpus)
+    copies = identity_mentions.COPIES
+    assert swapped.name == "c-counterfactual" and len(swapped) == 2 * copies
+    assert swapped.labels.tolist() == [1] * copies + [0] * copies
+    for text in swapped.texts[:copies]:
+        assert text.startswith("those ") and text.endswith(" people are awful")
+        assert text[len("those "):-len(" people are awful")] in identity_mentions.TERMS
+    assert identity_mentions.counterfactuals(corpus).texts == swapped.texts  # a fixed draw
