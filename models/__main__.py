@@ -69,7 +69,8 @@ def score(args: argparse.Namespace) -> int:
 
 
 def retrain(args: argparse.Namespace) -> int:
-    """Retrain on the corpora plus moderator labels; promote only if no held-out split regresses."""
+    """Retrain on the corpora plus moderator labels; promote only if the worst left-out corpus
+    and the held-out labels do not regress."""
     data_dir = datasets.resolve_data_dir(args.data)
     directory = Path(args.artifacts) if args.artifacts else artifacts.ARTIFACTS_DIR
     return retraining.run(Path(args.labels), data_dir, directory,
@@ -113,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="weight of one moderator label, in rows of the main corpus "
                           "(default: %(default)s)")
     sub.add_argument("--tolerance", type=_non_negative, default=retraining.TOLERANCE,
-                     help="ROC-AUC a held-out corpus split may lose (default: %(default)s)")
+                     help="ROC-AUC the worst left-out corpus may lose (default: %(default)s)")
     sub.add_argument("--dry-run", action="store_true",
                      help="compare old and new, write nothing (exit 1 if it would be refused)")
     sub.set_defaults(command=retrain)
