@@ -70,18 +70,27 @@ def celery_worker(app: Flask, broker_url: str, tmp_path: Path) -> Iterator[Path]
                "--concurrency=1", "-Q", QUEUE, "--without-gossip", "--without-mingle",
                "--without-heartbeat", "--loglevel=INFO"]
     env = worker_environment(app, broker_url, tmp_path / "worker-instance")
+    with logged_process(command, env, log_path, stop_timeout=15):
+        yield log_path
+
+
+@contextmanager
+def logged_process(command: list, env: dict, log_path: Path,
+                   stop_timeout: float) -> Iterator[subprocess.Popen]:
+    """A process of the repository's, its output into ``log_path``; stopped with SIGTERM (then
+    SIGKILL after ``stop_timeout`` seconds) however the block ends."""
     with log_path.open("wb") as log:
-        worker = subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
         try:
-            yield log_path
+            yield process
         finally:
-            worker.send_signal(signal.SIGTERM)
+            process.send_signal(signal.SIGTERM)
             try:
-                worker.wait(timeout=15)
+                process.wait(timeout=stop_timeout)
             except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+                process.kill()
+                process.wait()
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Moderator actions come from the one lifecycle table: the API offers, checks and serves its rows."""
+"""Moderator actions come from the one lifecycle table: the API offers, checks and serves it."""
 
 from __future__ import annotations
 

@@ -4,9 +4,7 @@ keyed digest, never its address, and no control socket is opened."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from moderation.privacy import Privacy
-from tests.integration_fixtures import REPO, closed_port, wait_for
+from tests.integration_fixtures import closed_port, logged_process, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -49,21 +47,11 @@ def served(tmp_path):
            "IDENTITY_HASH_KEY": IDENTITY_KEY, "EMAIL_ENCRYPTION_KEYS": ENCRYPTION_KEY,
            "MODERATION_INSTANCE_PATH": str(tmp_path / "instance"), "PYTHONUNBUFFERED": "1"}
     log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [Path(sys.executable).parent / "moderation", "serve", "--port", str(port),
-             "--workers", "1", "--threads", "1"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_for(lambda: listening(port), timeout=60, interval=0.2)
-            yield port, home, log_path.read_text
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    command = [Path(sys.executable).parent / "moderation", "serve", "--port", str(port),
+               "--workers", "1", "--threads", "1"]
+    with logged_process(command, env, log_path, stop_timeout=20):
+        wait_for(lambda: listening(port), timeout=60, interval=0.2)
+        yield port, home, log_path.read_text
 
 
 def test_gunicorn_logs_the_digest_of_a_bad_clients_address_not_the_address(served):
