@@ -106,7 +106,7 @@ def share_threshold(scores: np.ndarray, share: float) -> float:
     allowed = int(np.floor(share * len(ranked)))
     if allowed >= len(ranked):
         return 0.0
-    return float(np.floor(ranked[allowed] * 10_000) / 10_000 + 0.0001)
+    return round(float(np.floor(np.round(ranked[allowed] * 10_000, 6)) / 10_000 + 0.0001), 4)
 
 
 def precision_threshold(labels: np.ndarray, scores: np.ndarray, target: float) -> float:

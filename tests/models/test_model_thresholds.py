@@ -68,3 +68,9 @@ def test_the_hold_also_publishes_most_civil_comments_of_left_out_news():
     assert (news_civil >= evaluation.choose_thresholds("toxicity", [tweets, civil])["hold"]
             ).mean() > 0.05
     assert (news_civil >= chosen["hold"]).mean() <= evaluation.CIVIL_HOLD_SHARE
+
+
+def test_a_share_threshold_lies_above_the_first_score_it_must_not_flag():
+    scores = np.array([0.9, 0.7101] + [0.1] * 18)  # 0.7101 * 10_000 is 7100.99... in floats
+    threshold = evaluation.share_threshold(scores, 0.05)
+    assert threshold == 0.7102 and (scores >= threshold).mean() <= 0.05
