@@ -29,6 +29,10 @@ def test_train_writes_model_metadata_and_card_per_task(trained_dir: Path) -> Non
         card = (trained_dir / f"{task}.md").read_text()
         assert metadata["sha256"] in card and "roc_auc" in card
         assert ("CC BY 4.0" if task == "spam" else "MIT licence") in card
+        assert "## Intended use" in card and "worst-left-out" in card
+        assert ("ScamSpot" if task == "spam" else "Fox News") in card
+        assert ("Identity fairness" in card) == (task == "toxicity")
+        assert "worst-left-out" in (trained_dir / f"{task}-evaluation.md").read_text()
 
 
 def test_loads_a_trusted_pipeline(trained_dir: Path) -> None:
