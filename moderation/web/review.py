@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..lifecycle import MODERATOR_ACTIONS
-from ..review import actions, audit
+from ..review import actions, audit, stats
 from ..review import queue as review_queue
 from .auth import current_moderator, require_moderator, require_site
 from .bodies import require_json_body
@@ -92,6 +92,19 @@ def unban(comment_id):
 def audit_log(query):
     """Who decided what, when, from which status to which; newest first."""
     return audit.audit_page(_scoped_site(query), **query)
+
+
+@blp.route("/stats")
+@blp.arguments(schemas.StatsQuery, location="query")
+@blp.response(200, schemas.Stats)
+def site_stats(query):
+    """The dashboard: outcomes, automatic against moderator decisions, time to decision, the
+    queue and the top reasons for holding, per hour or day (definitions in review/stats.py).
+
+    An outcome is every move into approved, held, spam or rejected, counted in its bucket; a
+    takedown counts as taken down. Time to decision runs from submission to the first
+    approved, spam or rejected. The queue is as it is now."""
+    return stats.site_stats(_scoped_site(query), **query)
 
 
 def _scoped_site(query: dict) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ...lifecycle import MODERATOR_ACTIONS, Status
+from ...orm import utcnow
 from ...review.queue import ORDERS
+from ...review.stats import BUCKETS, MAX_BUCKETS, buckets_between
 from .fields import Identifier, Text
 
 
@@ -148,3 +150,85 @@ class AuditEntry(HistoryEntry):
 class AuditPage(Schema):
     entries = fields.List(fields.Nested(AuditEntry))
     next_cursor = fields.String(allow_none=True)
+
+
+# Dates the dashboard can mean: no bucket arithmetic overflows near datetime's limits.
+_STATS_DATES = validate.Range(min=datetime(2000, 1, 1, tzinfo=UTC),
+                              max=datetime(2100, 1, 1, tzinfo=UTC))
+
+
+class StatsQuery(Schema):
+    site = Identifier(required=True, validate=validate.Length(min=1, max=64))
+    start = fields.AwareDateTime(
+        data_key="from", default_timezone=UTC, validate=_STATS_DATES,
+        metadata={"description": "Start of the period (default: 7 days before `to`), rounded "
+                                 "down to its bucket."})
+    end = fields.AwareDateTime(
+        data_key="to", default_timezone=UTC, validate=_STATS_DATES,
+        metadata={"description": "End of the period, exclusive (default: now)."})
+    bucket = fields.String(load_default="hour", validate=validate.OneOf(list(BUCKETS)))
+
+    @validates_schema
+    def _period(self, data: dict, **kwargs) -> None:
+        start, end = data.get("start"), data.get("end") or utcnow()
+        if start is None:
+            return
+        if start >= end:
+            raise ValidationError("Must be after from.", "to")
+        if buckets_between(start, end, data.get("bucket", "hour")) > MAX_BUCKETS:
+            raise ValidationError(f"At most {MAX_BUCKETS} buckets: a shorter period or "
+                                  "bucket=day.", "from")
+
+    @post_load
+    def _defaults(self, data: dict, **kwargs) -> dict:
+        data.setdefault("end", utcnow())
+        data.setdefault("start", data["end"] - timedelta(days=7))
+        return data
+
+
+class StatsCounts(Schema):
+    approved = fields.Integer(metadata={"description": "Moves into approved."})
+    held = fields.Integer(metadata={"description": "Moves into held (awaiting a moderator)."})
+    spam = fields.Integer()
+    rejected = fields.Integer(metadata={"description": "Moves into rejected, takedowns aside."})
+    taken_down = fields.Integer(metadata={"description": "A moderator's takedown: approved to "
+                                                         "rejected."})
+    automatic = fields.Integer(metadata={"description": "Of those moves, made by scoring, a "
+                                                        "check or a model."})
+    moderator = fields.Integer(metadata={"description": "Of those moves, made by a moderator."})
+    decided = fields.Integer(metadata={"description": "First decisions timed (approved, spam "
+                                                      "or rejected out of pending or held)."})
+    median_seconds = fields.Float(allow_none=True, metadata={
+        "description": "Median seconds from submission to the first decision."})
+    p90_seconds = fields.Float(allow_none=True, metadata={
+        "description": "90th percentile of the same."})
+
+
+class StatsBucket(StatsCounts):
+    start = fields.DateTime(format="iso")
+
+
+class StatsQueue(Schema):
+    at = fields.DateTime(format="iso", metadata={"description": "Now: the queue as it is."})
+    pending = fields.Integer()
+    held = fields.Integer()
+    oldest_pending = fields.DateTime(format="iso", allow_none=True)
+    oldest_held = fields.DateTime(format="iso", allow_none=True)
+
+
+class StatsReason(Schema):
+    check = fields.String(metadata={"description": "A check of `reasons[*].check`."})
+    comments = fields.Integer(metadata={"description": "Comments held in the period it named."})
+
+
+class Stats(Schema):
+    site = fields.String()
+    from_ = fields.DateTime(format="iso", data_key="from", attribute="from")
+    to = fields.DateTime(format="iso")
+    bucket = fields.String()
+    buckets = fields.List(fields.Nested(StatsBucket), metadata={
+        "description": "Every bucket of the period, oldest first, empty ones included."})
+    totals = fields.Nested(StatsCounts)
+    queue = fields.Nested(StatsQueue)
+    top_reasons = fields.List(fields.Nested(StatsReason), metadata={
+        "description": "The checks that held comments in the period, most frequent first."})

@@ -1,0 +1,202 @@
+"""The moderation dashboard's numbers: a site's decisions over a period, by hour or by day.
+
+Everything comes from the status-change log (``status_changes``), read through its
+``(created_at, to_status)`` index and joined to each comment by primary key, in one aggregate
+per figure. Definitions (the OpenAPI descriptions repeat them):
+
+- outcome: every move of a comment into approved, held, spam or rejected counts once, in the
+  bucket where it happened; a moderator's ``takedown`` (the one action from approved to
+  rejected, see ``lifecycle.ACTIONS``) counts as taken down, not rejected. A comment held by a
+  check and then approved by a moderator counts once held and once approved.
+- automatic or moderator: who made those moves, by the actor's role (``lifecycle.Actor``):
+  scoring, a check or a model, or a moderator.
+- time to decision: from submission to the comment's first approved, spam or rejected (held is
+  awaiting a decision, not one), timed for moves out of pending or held in the bucket where
+  they happened; a re-decision (a rescue from spam, a takedown) is not timed again.
+- queue: pending and held comments and the oldest of each, now (the log is not replayed).
+- top reasons: the checks (``reasons[*].check``) of the comments held in the period.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, Integer, String, cast, column, distinct, func, select
+
+from ..extensions import db
+from ..lifecycle import ACTIONS, SCORERS, Actor, Role, Status
+from ..orm import Comment, StatusChange, utcnow
+from ..sites import get_site
+
+BUCKETS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+MAX_BUCKETS = 2000
+OUTCOMES = (Status.APPROVED, Status.HELD, Status.SPAM, Status.REJECTED)
+DECIDED = (Status.APPROVED, Status.SPAM, Status.REJECTED)
+TAKEDOWN = ACTIONS["takedown"]
+TOP_REASONS = 10
+
+
+@dataclass(frozen=True)
+class Period:
+    """``[start, end)`` cut into whole UTC hours or days."""
+
+    start: datetime
+    end: datetime
+    bucket: str
+
+    @classmethod
+    def covering(cls, start: datetime, end: datetime, bucket: str) -> Period:
+        """The whole buckets that cover ``[start, end)``: from the bucket ``start`` falls in."""
+        size = BUCKETS[bucket]
+        start = start.replace(minute=0, second=0, microsecond=0)
+        if bucket == "day":
+            start = start.replace(hour=0)
+        count = -(-(end - start) // size)  # ceiling
+        return cls(start, start + count * size, bucket)
+
+    @property
+    def seconds(self) -> int:
+        return int(BUCKETS[self.bucket].total_seconds())
+
+    @property
+    def starts(self) -> list[datetime]:
+        return [self.start + n * BUCKETS[self.bucket]
+                for n in range((self.end - self.start) // BUCKETS[self.bucket])]
+
+
+def buckets_between(start: datetime, end: datetime, bucket: str) -> int:
+    period = Period.covering(start, end, bucket)
+    return (period.end - period.start) // BUCKETS[bucket]
+
+
+def site_stats(site_id: str, *, start: datetime, end: datetime, bucket: str) -> dict:
+    get_site(site_id)
+    period = Period.covering(start, end, bucket)
+    rows = [_empty_bucket(at) for at in period.starts]
+    totals = _empty_bucket(None)
+    for index, from_status, to_status, actor, count in _moves(site_id, period):
+        outcome = ("taken_down" if from_status in TAKEDOWN.sources and to_status == TAKEDOWN.target
+                   else to_status)
+        who = Actor.parse(actor)
+        kind = ("automatic" if who and who.role in SCORERS
+                else "moderator" if who and who.role is Role.MODERATOR else None)
+        for row in (rows[index], totals):
+            row[outcome] += count
+            if kind:
+                row[kind] += count
+    times = _decision_times(site_id, period)
+    for index, row in enumerate(rows):
+        row.update(times.get(index, _NO_DECISIONS))
+    totals.update(times.get(None, _NO_DECISIONS))
+    del totals["start"]
+    return {"site": site_id, "from": period.start, "to": period.end, "bucket": bucket,
+            "buckets": rows, "totals": totals, "queue": _queue(site_id),
+            "top_reasons": _top_reasons(site_id, period)}
+
+
+def _empty_bucket(start: datetime | None) -> dict:
+    return {"start": start, **dict.fromkeys((*OUTCOMES, "taken_down"), 0), "automatic": 0,
+            "moderator": 0}
+
+
+def _in_period(site_id: str, period: Period, statuses) -> list:
+    return [Comment.id == StatusChange.comment_id, Comment.site_id == site_id,
+            StatusChange.created_at >= period.start, StatusChange.created_at < period.end,
+            StatusChange.to_status.in_([status.value for status in statuses])]
+
+
+def _moves(site_id: str, period: Period) -> list[tuple]:
+    """(bucket index, from, to, actor, count) of the moves into an outcome."""
+    index = _bucket_index(StatusChange.created_at, period).label("bucket")
+    return db.session.execute(
+        select(index, StatusChange.from_status, StatusChange.to_status, StatusChange.actor,
+               func.count())
+        .where(*_in_period(site_id, period, OUTCOMES))
+        .group_by(index, StatusChange.from_status, StatusChange.to_status, StatusChange.actor)
+    ).all()
+
+
+_NO_DECISIONS = {"decided": 0, "median_seconds": None, "p90_seconds": None}
+
+
+def _decision_times(site_id: str, period: Period) -> dict[int | None, dict]:
+    """Decisions timed, median and p90 seconds from submission, per bucket index and overall
+    (key None): ``percentile_cont`` on PostgreSQL; SQLite has none, so there the embedded
+    default reads one row per decision and interpolates the same way in Python."""
+    index = _bucket_index(StatusChange.created_at, period).label("bucket")
+    seconds = _seconds_between(StatusChange.created_at, Comment.created_at)
+    timed = (*_in_period(site_id, period, DECIDED),
+             StatusChange.from_status.in_([Status.PENDING.value, Status.HELD.value]))
+    if db.engine.dialect.name == "postgresql":
+        rows = db.session.execute(
+            select(index, func.count(), *(func.percentile_cont(fraction).within_group(seconds)
+                                          for fraction in (0.5, 0.9)))
+            .where(*timed).group_by(func.rollup(index)))
+        return {row[0]: {"decided": row[1], "median_seconds": round(row[2], 3),
+                         "p90_seconds": round(row[3], 3)} for row in rows if row[1]}
+    waits: dict[int | None, list[float]] = {None: []}
+    for bucket, wait in db.session.execute(select(index, seconds).where(*timed)):
+        waits.setdefault(bucket, []).append(wait)
+        waits[None].append(wait)
+    return {bucket: _percentiles(values) for bucket, values in waits.items() if values}
+
+
+def _percentiles(waits: list[float]) -> dict:
+    """Median and p90 interpolated as ``percentile_cont`` does."""
+    if len(waits) == 1:
+        return {"decided": 1, "median_seconds": round(waits[0], 3),
+                "p90_seconds": round(waits[0], 3)}
+    cuts = statistics.quantiles(waits, n=10, method="inclusive")
+    return {"decided": len(waits), "median_seconds": round(statistics.median(waits), 3),
+            "p90_seconds": round(cuts[8], 3)}
+
+
+def _queue(site_id: str) -> dict:
+    counts = dict(db.session.execute(
+        select(Comment.status, func.count()).where(
+            Comment.site_id == site_id, Comment.status.in_([Status.PENDING, Status.HELD]))
+        .group_by(Comment.status)).all())
+    oldest = dict(db.session.execute(
+        select(Comment.status, func.min(Comment.created_at)).where(
+            Comment.site_id == site_id, Comment.status.in_([Status.PENDING, Status.HELD]))
+        .group_by(Comment.status)).all())
+    return {"at": utcnow(), "pending": counts.get(Status.PENDING, 0),
+            "held": counts.get(Status.HELD, 0), "oldest_pending": oldest.get(Status.PENDING),
+            "oldest_held": oldest.get(Status.HELD)}
+
+
+def _top_reasons(site_id: str, period: Period) -> list[dict]:
+    """The checks behind the comments held in the period, most frequent first."""
+    if db.engine.dialect.name == "postgresql":
+        reasons = func.json_array_elements(Comment.reasons).table_valued(
+            column("value", JSON)).lateral()
+    else:  # SQLite's table-valued functions see the tables before them without LATERAL
+        reasons = func.json_each(Comment.reasons).table_valued(column("value", JSON))
+    check = reasons.c.value["check"].as_string()
+    rows = db.session.execute(
+        select(check, func.count(distinct(Comment.id)))
+        .select_from(StatusChange).join(Comment, Comment.id == StatusChange.comment_id)
+        .join(reasons, check.is_not(None))
+        .where(*_in_period(site_id, period, (Status.HELD,)))
+        .group_by(check)
+    ).all()
+    ranked = Counter(dict(rows)).most_common(TOP_REASONS)
+    return [{"check": name, "comments": count} for name, count in ranked]
+
+
+def _bucket_index(moment, period: Period):
+    """Which bucket ``moment`` falls in, counted from ``period.start``, in SQL."""
+    start = int(period.start.timestamp())
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.floor((func.extract("epoch", moment) - start) / period.seconds),
+                    Integer)
+    return (cast(func.strftime("%s", moment), Integer) - start) // period.seconds
+
+
+def _seconds_between(later, earlier):
+    if db.engine.dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(cast(later, String)) - func.julianday(cast(earlier, String))) * 86400.0
