@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import event, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import ValidationFailed
 from .extensions import db
@@ -22,6 +25,7 @@ SITE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 POLICY_TTL_SECONDS = 10.0
 _CACHE_KEY = "site_policies"
 _ALL_ORIGINS = object()  # the cache key of the union of every site's origins
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,15 +46,29 @@ def get_site(site_id: str) -> Site:
 
 def site_policy(site_id: str) -> SitePolicy:
     """The site's public policy from this process's short cache; raises like ``get_site``."""
+    def load() -> SitePolicy:
+        site = get_site(site_id)
+        return SitePolicy(site.id, frozenset(site.allowed_origins or ()),
+                          site.flood_interval_seconds)
+
+    return _cached(site_id, load)
+
+
+def _cached(key: object, load: Callable[[], T]) -> T:
+    """The cached value while fresh, else ``load()``'s; the last known value while the
+    database is away, so an error response still carries its CORS headers."""
     cache = _policy_cache()
-    hit = cache.get(site_id)
+    hit = cache.get(key)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
-    site = get_site(site_id)
-    policy = SitePolicy(site.id, frozenset(site.allowed_origins or ()),
-                        site.flood_interval_seconds)
-    cache[site_id] = (time.monotonic() + POLICY_TTL_SECONDS, policy)
-    return policy
+    try:
+        value = load()
+    except SQLAlchemyError:
+        if hit is None:
+            raise
+        return hit[1]
+    cache[key] = (time.monotonic() + POLICY_TTL_SECONDS, value)
+    return value
 
 
 def _policy_cache() -> dict:
@@ -87,14 +105,9 @@ def all_allowed_origins() -> frozenset[str]:
     """Preflight requests do not say which site they are for: any configured origin may ask.
 
     Cached like a site's policy (every cross-origin POST asks)."""
-    cache = _policy_cache()
-    hit = cache.get(_ALL_ORIGINS)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1]
-    origins = frozenset(origin for origins in db.session.scalars(select(Site.allowed_origins))
-                        for origin in origins or [])
-    cache[_ALL_ORIGINS] = (time.monotonic() + POLICY_TTL_SECONDS, origins)
-    return origins
+    return _cached(_ALL_ORIGINS, lambda: frozenset(
+        origin for origins in db.session.scalars(select(Site.allowed_origins))
+        for origin in origins or []))
 
 
 # What a site may tune, per model: the verdict rules of checks/model_scores.py.

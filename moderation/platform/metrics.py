@@ -49,6 +49,9 @@ MODERATOR_DECISIONS = Counter("moderation_moderator_decisions_total",
 SCORING_LATENCY = Histogram("moderation_scoring_duration_seconds",
                             "Time to score one comment, checks and models included.",
                             buckets=(.0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1))
+RATE_LIMIT_FALLBACKS = Counter("moderation_rate_limit_fallbacks_total",
+                               "Times a process lost the shared rate limit storage and began "
+                               "counting in its own memory.")
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"})
 

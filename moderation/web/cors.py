@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ValidationFailed
 from ..sites import all_allowed_origins, site_policy
@@ -12,6 +13,15 @@ EXPOSED_HEADERS = "ETag, Retry-After"
 
 
 def _allowed(origin: str) -> bool:
+    """False when the origins cannot be known (database away, nothing cached): the response,
+    a 503 then, must still go out rather than fail while being finalised (a 500)."""
+    try:
+        return _configured(origin)
+    except SQLAlchemyError:
+        return False
+
+
+def _configured(origin: str) -> bool:
     site_id = request.args.get("site")
     if site_id and request.method == "GET":
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from moderation.extensions import db
 from moderation.orm import Comment
-from tests.conftest import comment_payload, moderator_headers
+from tests.conftest import SITE_ORIGIN, comment_payload, moderator_headers
 from tests.integration_fixtures import http, http_server, wait_for
 
 pytestmark = [pytest.mark.chaos, pytest.mark.integration]
@@ -82,6 +82,30 @@ def test_submissions_get_503_while_postgres_is_down_and_succeed_again_after(
         bodies = db.session.scalars(select(Comment.body)).all()
         db.session.rollback()
     assert sorted(bodies) == ["After the outage.", "Before the outage."]
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["stale-policies", "no-policies"])
+def test_a_cross_origin_submission_gets_503_once_the_site_cache_expires(
+        chaos_app, postgres_server, cached):
+    """The audit's 589 x 500: CORS reads the allowed origins after the handler made the 503,
+    and once their cache expired that read failed while finalising the response."""
+    with http_server(chaos_app) as base:
+        assert request("POST", f"{base}/api/v1/comments", comment_payload(body="Warm."),
+                       headers={"Origin": SITE_ORIGIN})[0] == 202
+        postgres_server.stop()
+        policies = chaos_app.extensions["site_policies"]
+        if cached:
+            for key, (_, policy) in list(policies.items()):
+                policies[key] = (0.0, policy)  # expired, as 10 s into an outage
+        else:
+            policies.clear()
+        status, body, response_headers = request(
+            "POST", f"{base}/api/v1/comments", comment_payload(body="During the outage."),
+            headers={"Origin": SITE_ORIGIN})
+        assert (status, body) == (503, UNAVAILABLE)
+        assert response_headers["Retry-After"] == "5"
+        if cached:  # the widget can read the 503 and its Retry-After
+            assert response_headers["Access-Control-Allow-Origin"] == SITE_ORIGIN
 
 
 def test_a_connection_cut_at_commit_is_a_503_and_stores_nothing(chaos_app, postgres_server):

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import redis
+from prometheus_client import REGISTRY
 
 from moderation.privacy import privacy
 from moderation.review.moderators import create_moderator
@@ -140,3 +141,24 @@ def test_counters_are_keyed_by_address_digest_never_the_address(tmp_path, monkey
     for counter in ("public.Comments", "public.OwnComment", "failed-moderator-logins"):
         assert any(counter in key for key in keys)
     assert all(digest in key and "203.0.113" not in key for key in keys)
+
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+def test_submissions_are_counted_per_process_while_redis_is_away(tmp_path, monkeypatch, caplog):
+    """A Redis outage costs the limits' sharing, never a submission (issue #15)."""
+    app = limited_app(tmp_path, monkeypatch, UNREACHABLE_REDIS, SUBMISSION_RATE_LIMIT="3/minute")
+    before = REGISTRY.get_sample_value("moderation_rate_limit_fallbacks_total") or 0
+    codes = [response.status_code for response in post_many(app, 4)]
+    assert codes == [202, 202, 202, 429]
+    assert REGISTRY.get_sample_value("moderation_rate_limit_fallbacks_total") == before + 1
+    assert "counting per process in memory" in caplog.text
+
+
+def test_failed_logins_are_counted_per_process_while_redis_is_away(tmp_path, monkeypatch):
+    app = limited_app(tmp_path, monkeypatch, UNREACHABLE_REDIS,
+                      MODERATION_AUTH_RATE_LIMIT="2/minute")
+    client = app.test_client()
+    codes = [client.get(QUEUE, headers=BAD_TOKEN).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
