@@ -334,7 +334,10 @@
   };
   $('audit-more').addEventListener('click', () => loadAudit(true).catch(error => say(error.message)));
 
-  const tabs = ['queue', 'audit'];
+  // ---- the dashboard tab ----
+  //= include dashboard.js
+
+  const tabs = ['queue', 'audit', 'dashboard'];
   const showTab = (name, focus) => {
     for (const tab of tabs) {
       const active = tab === name;
@@ -344,13 +347,15 @@
     }
     if (focus) $('tab-' + name).focus();
     if (name === 'audit') loadAudit().catch(error => say(error.message));
+    else if (name === 'dashboard') loadDashboard().catch(error => say(error.message));
     else loadQueue().then(() => move(0)).catch(error => say(error.message));
   };
   for (const tab of tabs) {
     $('tab-' + tab).addEventListener('click', () => showTab(tab));
     $('tab-' + tab).addEventListener('keydown', event => {
       if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
-        showTab(tabs[(tabs.indexOf(tab) + 1) % tabs.length], true);
+        const step = event.key === 'ArrowRight' ? 1 : tabs.length - 1;
+        showTab(tabs[(tabs.indexOf(tab) + step) % tabs.length], true);
       }
     });
   }

@@ -68,6 +68,15 @@ def review_css() -> Response:
     return response
 
 
+@bp.get("/moderate/vendor/<path:filename>")
+def review_vendor(filename: str) -> Response:
+    """Third-party code the review page runs (uPlot for the dashboard), from our own origin:
+    the page's CSP allows no other. ``send_from_directory`` refuses paths out of the folder."""
+    response = send_from_directory(STATIC / "vendor", filename)
+    response.cache_control.no_cache = True
+    return response
+
+
 @demo_bp.get("/")
 def demo_article() -> Response:
     """A sample news article with the widget embedded, as a news site would do it."""

@@ -1,0 +1,93 @@
+// The Dashboard tab (inlined into review.js, whose call, h, $ and say it uses): one request to
+// /stats, drawn with uPlot (served from /moderate/vendor/), each chart beside a table of its
+// numbers for screen readers and for reading exact values.
+const OUTCOMES = [
+  ['approved', 'Approved', '#1a7f37'], ['held', 'Held', '#bf8700'], ['spam', 'Spam', '#8250df'],
+  ['rejected', 'Rejected', '#b42318'], ['taken_down', 'Taken down', '#24292f'],
+];
+const DECIDERS = [['automatic', 'Automatic', '#1a56c4'], ['moderator', 'Moderator', '#bf3989']];
+const WAITS = [['median_seconds', 'Median', '#1a56c4'], ['p90_seconds', '90th percentile', '#b42318']];
+const plots = {};
+
+const duration = seconds => {
+  if (seconds == null) return '—';
+  if (seconds < 90) return Math.round(seconds) + ' s';
+  if (seconds < 5400) return Math.round(seconds / 60) + ' min';
+  if (seconds < 172800) return (seconds / 3600).toFixed(1) + ' h';
+  return (seconds / 86400).toFixed(1) + ' d';
+};
+
+const bucketLabel = (iso, bucket) => new Date(iso).toLocaleString(undefined, bucket === 'hour'
+  ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+  : { year: 'numeric', month: 'short', day: 'numeric' });
+
+const numbersTable = (caption, headings, rows) => h('table', { class: 'audit' },
+  h('caption', {}, caption),
+  h('thead', {}, h('tr', {}, ...headings.map(text => h('th', { scope: 'col' }, text)))),
+  h('tbody', {}, ...rows.map(([first, ...cells]) => h('tr', {}, h('th', { scope: 'row' }, first),
+    ...cells.map(cell => h('td', {}, String(cell)))))));
+
+// Counts step by whole numbers; every chart's y axis starts at zero.
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];
+const fromZero = { range: (u, min, max) => [0, Math.max(1, max * 1.1)] };
+
+const draw = (id, options, data) => {
+  if (plots[id]) plots[id].destroy();
+  const box = $('plot-' + id);
+  box.replaceChildren();
+  plots[id] = new uPlot({ width: Math.max(320, box.clientWidth), height: 220, ...options,
+    scales: { y: fromZero, ...options.scales } }, data, box);
+};
+
+const timeChart = (id, stats, columns, format) => {
+  const xs = stats.buckets.map(row => Date.parse(row.start) / 1000);
+  draw(id, {
+    series: [{}, ...columns.map(([, label, stroke]) => ({ label, stroke, width: 2, value: (u, v) => format(v) }))],
+    axes: [{}, { values: (u, ticks) => ticks.map(format), size: 60,
+      ...(format === duration ? {} : { incrs: WHOLE }) }],
+  }, [xs, ...columns.map(([key]) => stats.buckets.map(row => row[key]))]);
+  $('table-' + id).replaceChildren(numbersTable(
+    `${$(id + '-title').textContent} per ${stats.bucket}`,
+    [stats.bucket === 'hour' ? 'Hour' : 'Day', ...columns.map(([, label]) => label)],
+    [...stats.buckets.map(row => [bucketLabel(row.start, stats.bucket), ...columns.map(([key]) => format(row[key]))]),
+      ['Whole period', ...columns.map(([key]) => format(stats.totals[key]))]]));
+};
+
+const reasonsChart = stats => {
+  const reasons = stats.top_reasons;
+  const names = reasons.map(row => row.check);
+  draw('reasons', {
+    scales: { x: { time: false, range: [-0.5, Math.max(names.length, 1) - 0.5] } },
+    series: [{}, { label: 'Comments held', stroke: '#bf8700', fill: '#bf870066',
+      paths: uPlot.paths.bars({ size: [0.6] }), points: { show: false } }],
+    axes: [{ values: (u, ticks) => ticks.map(tick => names[tick] ?? ''), incrs: [1] }, { incrs: WHOLE }],
+  }, [names.map((_, index) => index), reasons.map(row => row.comments)]);
+  $('table-reasons').replaceChildren(reasons.length
+    ? numbersTable('Checks that held comments in the period', ['Check', 'Comments held'],
+      reasons.map(row => [row.check, row.comments]))
+    : h('p', { class: 'empty' }, 'No comment was held in this period.'));
+};
+
+const figure = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
+
+const loadDashboard = async () => {
+  const days = Number($('period').value);
+  const to = new Date();
+  const from = new Date(to.getTime() - days * 86400000);
+  const query = new URLSearchParams({ site, from: from.toISOString(), to: to.toISOString(),
+    bucket: days > 7 ? 'day' : 'hour' });
+  const stats = await call('stats?' + query);
+  const queue = stats.queue;
+  $('queue-now').replaceChildren(
+    figure('Held now', `${queue.held}` + (queue.oldest_held ? `, oldest since ${when(queue.oldest_held)}` : '')),
+    figure('Pending now', `${queue.pending}` + (queue.oldest_pending ? `, oldest since ${when(queue.oldest_pending)}` : '')),
+    figure('Median time to decision', duration(stats.totals.median_seconds)),
+    figure('90th percentile', duration(stats.totals.p90_seconds)));
+  const count = value => String(value ?? 0);
+  timeChart('outcomes', stats, OUTCOMES, count);
+  timeChart('deciders', stats, DECIDERS, count);
+  timeChart('waits', stats, WAITS, duration);
+  reasonsChart(stats);
+  say(`Dashboard: ${stats.buckets.length} ${stats.bucket}s loaded.`);
+};
+$('period').addEventListener('change', () => loadDashboard().catch(error => say(error.message)));
