@@ -200,6 +200,9 @@ class StatusChange(db.Model):
     """Append-only: who or what moved a comment from one status to another, and why."""
 
     __tablename__ = "status_changes"
+    # the dashboard (review/stats.py): a period's moves, index-only on PostgreSQL
+    __table_args__ = (Index("ix_status_changes_moves", "created_at", "to_status", "from_status",
+                            "comment_id", postgresql_include=["actor"]),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
