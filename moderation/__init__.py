@@ -7,11 +7,11 @@ import os
 from flask import Flask
 from flask.sessions import SessionInterface
 
-from . import cli, errors, privacy, web
+from . import cli, errors, notifications, privacy, web
 from .comments import publishing
 from .config import Config
 from .instance_secrets import resolve_secrets
-from .outbox import after_commit
+from .outbox import after_commit, queueing, relay, webhooks
 from .platform import database, logs, metrics
 from .web import headers, ops, pages, proxies
 
@@ -33,7 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     after_commit.init_app()
     privacy.init_app(app)
     publishing.init_app(app)
-    _init_workers(app)
+    queueing.init_app(app)
+    relay.init_app(app)
+    webhooks.init_app(app)
+    notifications.init_app(app)
     errors.init_app(app)
     metrics.init_app(app)
     web.init_app(app)
@@ -54,8 +57,3 @@ class NoCookieSessions(SessionInterface):
     def save_session(self, app, session, response):
         pass
 
-
-def _init_workers(app: Flask) -> None:
-    from workers.celery_app import celery_init_app
-
-    celery_init_app(app)

@@ -46,6 +46,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_REQUEST_BYTES", 64 * 1024))
         self.SWEEP_AFTER_SECONDS = int(env.get("SWEEP_AFTER_SECONDS", 60))
         self.SWEEP_INTERVAL_SECONDS = int(env.get("SWEEP_INTERVAL_SECONDS", 30))
+        self.RELAY_CLAIM_SECONDS = float(env.get("RELAY_CLAIM_SECONDS", 10))
         self.RATELIMIT_ENABLED = _bool(env.get("RATE_LIMITS_ENABLED"), default=True)
         self.RATELIMIT_STORAGE_URI = env.get("RATE_LIMIT_STORAGE_URL") or (
             env.get("REDIS_URL") or "memory://")
@@ -58,6 +59,13 @@ class Config:
         self.TRUST_PROXY_HOPS = int(env.get("TRUST_PROXY_HOPS", 0))
         self.MODELS_DIR = env.get("MODELS_DIR") or None  # None: the shipped models/artifacts
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # Notifications (issue #17): unset SMTP_URL writes each email under instance/mail/.
+        self.SMTP_URL = env.get("SMTP_URL") or None
+        self.MAIL_DIR = str(Path(instance_path) / "mail")
+        self.MAIL_FROM = env.get("MAIL_FROM", "comments@localhost")
+        self.PUBLIC_BASE_URL = (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+        self.CONFIRMATION_LINK_DAYS = int(env.get("CONFIRMATION_LINK_DAYS", 7))
+        self.REPLY_BATCH_SECONDS = int(env.get("REPLY_BATCH_SECONDS", 300))
         # Bearer token for /metrics; unset, /metrics answers 404 (see README "Metrics").
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
         # flask-smorest: the OpenAPI document at /openapi.json

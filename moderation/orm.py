@@ -94,6 +94,8 @@ class Comment(db.Model):
         Index("ix_comments_ip_created", "ip_digest", "created_at"),
         # the sweeper
         Index("ix_comments_status_created", "status", "created_at"),
+        # the relay (outbox/relay.py)
+        Index("ix_comments_status_queued", "status", "queued_at", "id"),
         # the review queue, riskiest first, and authors' histories
         Index("ix_comments_queue_risk", "site_id", "status", "risk", "id"),
         Index("ix_comments_site_author_status", "site_id", "email_digest", "status"),
@@ -125,6 +127,8 @@ class Comment(db.Model):
     risk: Mapped[float] = mapped_column(default=0.0)
     # Scoring runs that raised on this comment since it was last decided; the third holds it.
     scoring_failures: Mapped[int] = mapped_column(default=0)
+    # When a relay last handed it to the queue (None: not yet); the outbox's claim.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(default=1)
     # Optimistic concurrency: a change to a row someone else changed first fails (409).
@@ -167,6 +171,31 @@ class Ban(db.Model):
     email_digest: Mapped[str] = mapped_column(String(64))
     moderator: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Subscription(db.Model):
+    """An address that asked a site for reply notifications (double opt-in, issue #17).
+
+    The address is sealed like a comment's (privacy.seal_email) and found by its HMAC; until
+    ``confirmed_at`` only the one confirmation email may be sent to it.
+    """
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("site_id", "email_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    email_digest: Mapped[str] = mapped_column(String(64))
+    email_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set, nothing more is sent: the reader unsubscribed, or the address bounced (CLI).
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undeliverable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Replies published up to here were notified: a rerun of a job sends nothing twice.
+    notified_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

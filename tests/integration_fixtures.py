@@ -146,7 +146,8 @@ def final_status(base_url: str, accepted: dict, timeout: float = 30.0) -> str:
 
 def close_broker_connections(app: Flask) -> None:
     """The test process's producer pool holds sockets; close them before the test ends."""
-    app.extensions["celery"].close()
+    if "celery" in app.extensions:  # made on first publish
+        app.extensions["celery"].close()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

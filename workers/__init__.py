@@ -1,1 +1,1 @@
-"""Celery workers: the scoring task, the sweeper, and the Celery app bound to the Flask app."""
+"""Celery workers, consumer side only: the tasks and the Celery app bound to the Flask app."""

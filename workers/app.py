@@ -8,8 +8,10 @@ from moderation import create_app
 from moderation.extensions import db
 from moderation.scoring.checks.model_scores import scorer
 
+from .celery_app import celery_init_app
+
 flask_app = create_app()
-celery = flask_app.extensions["celery"]
+celery = celery_init_app(flask_app)
 
 
 @setup_logging.connect

@@ -4,83 +4,53 @@ from __future__ import annotations
 
 import logging
 import random
+import smtplib
 import time
 
 from celery import shared_task
-from celery_batches import SimpleRequest
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
 from moderation import scoring
 from moderation.comments import data_requests
 from moderation.lifecycle import Status
+from moderation.notifications import replies, subscriptions
 from moderation.outbox import sweeping, webhooks
-from moderation.platform.logs import request_id
-
-from .celery_app import SCORING_BATCH, FlaskBatches
 
 log = logging.getLogger(__name__)
 
 # Waits between attempts at a batch the database refused (outage, deadlock): about 30 s
-# in all, then the comments stay pending and the sweeper re-enqueues them.
+# in all, then the comments stay pending and the relay publishes them again.
 SCORING_RETRY_DELAYS = (0.25, 0.5, 1, 2, 4, 8, 15)
+# Mail: waits of 4 s doubling to 128 s, then the job is dropped (the reply stays untold).
+MAIL_ATTEMPTS = 6
 
 
-@shared_task(base=FlaskBatches, flush_every=SCORING_BATCH, flush_interval=0.05)
-def score_comment(requests: list[SimpleRequest]) -> int:
-    """Score the comments of up to ``SCORING_BATCH`` messages, one ``score_comment(id)`` each.
+@shared_task
+def score_comments(comment_ids: list[int]) -> int:
+    """Decide the relay's batch of comment ids together; returns how many were decided.
 
-    The message still names one comment (callers, the sweeper and the broker see no
-    batches); the worker buffers them for at most 50 ms and decides them together.
-    Idempotent: a comment that is no longer pending is left alone. Returns how many
-    were decided.
-
-    A comment whose checks raised stays pending for the sweeper; in-process (no
-    broker, no sweeper running) it is tried again at once, until it is decided or
-    its last allowed failure holds it.
+    A plain task taking a list (the relay already batches), not celery-batches, whose
+    flush timer did not survive a broker reconnect. Idempotent: a comment no longer
+    pending is left alone. A comment whose checks raised stays pending; the relay
+    publishes it again once its claim ages, and its third failure holds it.
     """
-    comments = _comments_of(requests)
-    eager = any((request.delivery_info or {}).get("is_eager") for request in requests)
-    statuses = _score_batch(comments, eager)
-    for _ in range(scoring.MAX_SCORING_FAILURES - 1):
-        failed = {comment_id: comments[comment_id] for comment_id, status in statuses.items()
-                  if status == Status.PENDING}
-        if not eager or not failed:
-            break
-        statuses |= _score_batch(failed, eager)
-    return sum(status != Status.PENDING for status in statuses.values())
-
-
-def _score_batch(comments: dict[int, str | None], eager: bool) -> dict[int, Status]:
-    """``scoring.score_comments``, retried while the database refuses the batch."""
+    ids = [comment_id for comment_id in comment_ids if isinstance(comment_id, int)]
+    if len(ids) != len(comment_ids):
+        log.error("score_comments message with %d malformed ids; skipped them",
+                  len(comment_ids) - len(ids))
     attempts = iter(SCORING_RETRY_DELAYS)
     while True:
         try:
-            return scoring.score_comments(comments, comments)
+            statuses = scoring.score_comments(ids)
+            return sum(status != Status.PENDING for status in statuses.values())
         except DBAPIError as error:
             delay = next(attempts, None)
-            if eager or delay is None:
-                raise  # in-process: the request must not wait; the sweeper catches up
+            if delay is None:
+                raise
             log.warning("scoring a batch of %d failed (%s); retrying in %g s",
-                        len(comments), type(error).__name__, delay)
+                        len(ids), type(error).__name__, delay)
             time.sleep(delay * random.uniform(0.8, 1.2))
-
-
-def _comments_of(requests: list[SimpleRequest]) -> dict[int, str | None]:
-    """Each comment id of the batch, with the id of the request that submitted it.
-
-    A malformed message is skipped (and acknowledged with the batch) rather than
-    failing the others; a comment named twice (the sweeper's copy) is scored once.
-    """
-    comments: dict[int, str | None] = {}
-    for request in requests:
-        if len(request.args) != 1 or not isinstance(request.args[0], int):
-            log.error("score_comment message %s is malformed; skipped", request.id)
-            continue
-        given = (request.request_dict or {}).get("request_id") or request_id.get()
-        if comments.get(request.args[0]) is None:
-            comments[request.args[0]] = given
-    return comments
 
 
 @shared_task
@@ -95,15 +65,34 @@ def apply_retention() -> int:
 
 @shared_task(bind=True, max_retries=webhooks.MAX_ATTEMPTS)
 def deliver_webhook(self, delivery_id: int) -> str:
-    """Retried with exponential backoff on 5xx and network errors; never resent once delivered.
-
-    In-process (no broker) a failure is left pending for the sweeper rather
-    than retried inside the request that caused it.
-    """
+    """Retried with exponential backoff on 5xx and network errors; never resent once delivered."""
     try:
         return webhooks.deliver(delivery_id)
     except webhooks.DeliveryFailed as failure:
-        if self.request.is_eager:
-            return "pending"
         delay = min(600, 2 ** (self.request.retries + 1)) * random.uniform(0.8, 1.2)
         raise self.retry(exc=failure, countdown=delay) from failure
+
+
+@shared_task(bind=True, max_retries=MAIL_ATTEMPTS)
+def send_confirmation(self, subscription_id: int) -> bool:
+    """The double opt-in email."""
+    return _sending(self, subscriptions.send_confirmation, subscription_id)
+
+
+@shared_task(bind=True, max_retries=MAIL_ATTEMPTS)
+def send_reply_notifications(self, subscription_id: int) -> float:
+    """One email of the replies published since the last; within the batch time of the
+    last email, runs again when it ends (the burst is one email)."""
+    wait = _sending(self, replies.send_notifications, subscription_id)
+    if wait:
+        self.apply_async((subscription_id,), countdown=wait)
+    return wait
+
+
+def _sending(task, send, subscription_id: int):
+    """SMTP and network errors retry with exponential backoff."""
+    try:
+        return send(subscription_id)
+    except (smtplib.SMTPException, OSError) as failure:
+        raise task.retry(exc=failure, countdown=min(600, 2 ** (task.request.retries + 2))) \
+            from failure

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
+import threading
 
 import click
 from flask import Flask, current_app
@@ -17,7 +19,8 @@ from ..comments.lookup import find_thread
 from ..demo import demo
 from ..extensions import db
 from ..orm import Site
-from ..outbox import webhooks
+from ..outbox import relay, webhooks
+from ..outbox.queueing import has_broker
 from ..outbox.sweeping import sweep_pending
 from ..privacy import privacy
 from ..privacy import rotation as key_rotation
@@ -235,7 +238,19 @@ def retention():
 def sweep(older_than):
     """Enqueue comments left pending (e.g. accepted while the broker was down)."""
     age = current_app.config["SWEEP_AFTER_SECONDS"] if older_than is None else older_than
-    click.echo(f"enqueued {sweep_pending(age)} pending comments")
+    click.echo(f"published {sweep_pending(age)} pending comments and deliveries")
+
+
+@click.command("relay")
+@with_appcontext
+def relay_command():
+    """Hand pending comments to the broker until stopped (the Procfile's ``relay``)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        relay.run(current_app._get_current_object(), stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @click.command("serve")
@@ -245,14 +260,17 @@ def sweep(older_than):
 @click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_CONCURRENCY", 2)))
 @click.option("--threads", "thread_count", type=int, default=4, show_default=True)
 def serve(host, port, workers, thread_count):
-    """Serve the API with gunicorn (gthread workers)."""
+    """Serve the API with gunicorn (gthread workers); without a broker, with the relay in
+    this process (it catches up on comments whose in-request scoring failed)."""
     from ..platform.serving import run_gunicorn
 
+    if not has_broker():
+        relay.InProcessRelay(current_app._get_current_object())
     run_gunicorn(current_app._get_current_object(), host=host, port=port, workers=workers,
                  threads=thread_count)
 
 
 def init_app(app: Flask) -> None:
     for command in (sites, threads, moderators, privacy_group, export_labels, retention, sweep,
-                    serve, demo):
+                    relay_command, serve, demo):
         app.cli.add_command(command)

@@ -17,7 +17,7 @@ from ..errors import Conflict, EditWindowClosed, Forbidden, NotFound, RateLimite
 from ..extensions import db
 from ..lifecycle import AUTHOR_CHANGEABLE, Actor, Role, Status
 from ..orm import Comment, Site, utcnow
-from ..outbox.queueing import enqueue_scoring
+from ..outbox.relay import hand_over
 from ..privacy import token_digest
 from .changes import change_status
 from .lookup import find_by_public_id
@@ -94,10 +94,11 @@ def edit_comment(public_id: str, token: str | None, body: str) -> Comment:
     comment.reasons, comment.model_versions = [], {}
     if comment.status != Status.PENDING:
         change_status(comment, Status.PENDING, actor=AUTHOR, reason="edited")
+    comment.queued_at = None  # back in the outbox
     comment_id = comment.id
     db.session.commit()
     # As at submission: read the id before commit, so the expired row reloads the new decision.
-    enqueue_scoring(comment_id)
+    hand_over(comment_id)
     return comment
 
 

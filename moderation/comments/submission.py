@@ -1,7 +1,7 @@
 """Leave A Reply: turn a validated submission into a stored, pending comment.
 
-The comment is committed before the response and scoring is enqueued after
-the commit, so a 202 always means the comment is durable.
+The comment is committed before the response, so a 202 always means the comment
+is durable; the committed pending row is the outbox the relay hands to scoring.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import bindparam, exists, func, insert, literal, null, select
 
 from ..errors import Duplicate, Forbidden, RateLimited, ThreadClosed, ValidationFailed
 from ..extensions import db
 from ..lifecycle import Role, Status
+from ..notifications import subscriptions
 from ..orm import Comment, StatusChange, Thread, new_public_id, utcnow
-from ..outbox.queueing import enqueue_scoring
+from ..outbox.relay import hand_over
 from ..platform.database import autocommit
 from ..platform.metrics import SUBMITTED
 from ..privacy import privacy, token_digest
@@ -115,8 +115,9 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
         "ip_digest": ip_digest, "body": data["body"], "body_digest": digest,
         "body_html": render_body(data["body"]), "honeypot_filled": bool(data.get("nickname")),
     })
-    enqueue_scoring(comment_id)
-    status = _status_after_enqueue(comment_id)
+    status = hand_over(comment_id)
+    if data.get("notify_replies"):
+        subscriptions.opt_in(site.id, sealed)
     SUBMITTED.labels(status.value).inc()
     return Accepted(token, public_id, status)
 
@@ -156,13 +157,6 @@ def _read_prior(site: SitePolicy, key: str, digest: str, ip_digest: str | None) 
             "site_id": site.id, "key": key, "body_digest": digest, "ip_digest": ip_digest,
             "since": since}).one()
     return _Prior(row[0], bool(row[1]), bool(row[2]), row[3])
-
-
-def _status_after_enqueue(comment_id: int) -> Status:
-    """Pending while queued; in-process (no broker) scoring has already decided it."""
-    if not current_app.extensions["celery"].conf.task_always_eager:
-        return Status.PENDING
-    return db.session.scalar(select(Comment.status).where(Comment.id == comment_id))
 
 
 def _reply_target(parent_public_id: str | None, thread_id: int | None) -> Comment | None:

@@ -1,39 +1,33 @@
-"""Re-enqueue work left behind: accepted while the broker was down, or lost by a worker.
+"""Publish again work left behind: comments whose claim aged, deliveries never attempted.
 
-Comments still pending and webhook deliveries never attempted are enqueued
-again; both tasks are idempotent, so enqueueing twice is harmless.
+The relay does the same for comments on every pass; beat runs this as well,
+so a deployment without a running relay still catches up. Both jobs are
+idempotent, so publishing twice is harmless.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from ..extensions import db
-from ..lifecycle import Status
-from ..orm import Comment, WebhookDelivery, utcnow
-from .queueing import enqueue_scoring, enqueue_webhook
+from ..orm import WebhookDelivery, utcnow
+from .queueing import DELIVER_WEBHOOK, publish
+from .relay import publish_all_pending
 
 BATCH = 1000
 
 
 def sweep_pending(older_than_seconds: int) -> int:
-    """Enqueue up to one batch of each; returns how many were enqueued."""
+    """Publish pending comments claimed that long ago (or never) and deliveries never
+    attempted; returns how many were published."""
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    comments = _ids(select(Comment.id).where(
-        Comment.status == Status.PENDING, Comment.created_at <= cutoff
-    ).order_by(Comment.created_at))
     # Deliveries in retry wait in the broker; only never-attempted ones can be lost.
-    deliveries = _ids(select(WebhookDelivery.id).where(
+    deliveries = db.session.scalars(select(WebhookDelivery.id).where(
         WebhookDelivery.state == "pending", WebhookDelivery.attempts == 0,
         WebhookDelivery.created_at <= cutoff,
-    ).order_by(WebhookDelivery.created_at))
-    return (sum(enqueue_scoring(comment_id) for comment_id in comments)
-            + sum(enqueue_webhook(delivery_id) for delivery_id in deliveries))
-
-
-def _ids(query: Select) -> list[int]:
-    ids = db.session.scalars(query.limit(BATCH)).all()
+    ).order_by(WebhookDelivery.created_at).limit(BATCH)).all()
     db.session.rollback()
-    return list(ids)
+    return (publish_all_pending(claim_age=older_than_seconds)
+            + sum(bool(publish(DELIVER_WEBHOOK, delivery_id)) for delivery_id in deliveries))

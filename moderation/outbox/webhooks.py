@@ -1,8 +1,9 @@
 """Signed webhooks: tell a site's own systems when a comment is published, held or removed.
 
 Deliveries use an outbox: the delivery row is written in the same transaction
-as the status change, and handed to the queue only after commit, so an event
-is neither lost nor sent for a change that rolled back. The row names the
+as the status change, and published only after commit, so an event is neither
+lost nor sent for a change that rolled back (the sweeper publishes what a
+broker outage left behind). The row names the
 comment and the body is built when it is sent: it carries what the public API
 shows, never the email, and for a comment whose author was erased only the ids
 and the status (an erasure thus needs to scrub no stored event).
@@ -18,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 
+from flask import Flask
 from sqlalchemy import event, select
 
 from ..extensions import db
@@ -25,7 +27,7 @@ from ..lifecycle import EVENTS, Status
 from ..orm import Comment, Site, Thread, WebhookDelivery, utcnow
 from ..privacy import privacy
 from .after_commit import call_after_commit
-from .queueing import enqueue_webhook
+from .queueing import DELIVER_WEBHOOK, publish, register
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def record_event(comment: Comment, status: Status, name: str | None = None) -> N
                                status=status.value)
     db.session.add(delivery)
     db.session.flush()
-    call_after_commit(db.session, enqueue_webhook, delivery.id)
+    call_after_commit(db.session, publish, DELIVER_WEBHOOK, delivery.id)
 
 
 def payload(delivery: WebhookDelivery) -> dict:
@@ -146,3 +148,16 @@ def _post(request: urllib.request.Request) -> tuple[int | None, str | None]:
         return error.code, f"HTTP {error.code}"
     except (urllib.error.URLError, OSError) as error:
         return None, type(error).__name__
+
+
+def deliver_in_process(delivery_id: int) -> str:
+    """The job without a broker: one attempt; a failure is left pending for the sweeper
+    rather than retried inside the request that caused it."""
+    try:
+        return deliver(delivery_id)
+    except DeliveryFailed:
+        return "pending"
+
+
+def init_app(app: Flask) -> None:
+    register(app, DELIVER_WEBHOOK, deliver_in_process)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models.artifacts import ArtifactError
 
 from ..extensions import db
+from ..outbox.queueing import client
 from ..scoring.checks.model_scores import scorer
 from .proxies import UNTRUSTED_FORWARDING, untrusted_forwarding_seen
 
@@ -51,9 +52,8 @@ def _database_ready() -> bool:
 def _broker_ready() -> bool:
     if not current_app.config["CELERY_BROKER_URL"]:
         return True  # scoring runs in-process
-    celery = current_app.extensions["celery"]
     try:
-        with celery.connection_for_write() as connection:
+        with client().connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
         return True
     except (BrokerError, OSError):

@@ -157,7 +157,7 @@ def test_env_example_leaves_the_secrets_empty():
 
 def test_compose_runs_the_app_services_in_production_from_env_file():
     services = app_services()
-    assert set(services) == {"web", "worker", "beat", "migrate"}
+    assert set(services) == {"web", "relay", "worker", "beat", "migrate"}
     for name, service in services.items():
         assert service["env_file"] == ".env", name
         assert service["environment"]["MODERATION_ENV"] == "production", name
@@ -295,8 +295,9 @@ def test_every_app_command_exists(origin, help_runs):
 
 def test_the_procfile_runs_the_compose_topology():
     entries = procfile()
-    assert set(entries) == {"web", "worker", "beat"}
+    assert set(entries) == {"web", "relay", "worker", "beat"}
     assert entries["web"].startswith("moderation serve ")
+    assert entries["relay"] == "moderation relay"
     assert entries["worker"].startswith("celery -A workers.app worker")
     assert entries["beat"].startswith("celery -A workers.app beat")
 
@@ -415,8 +416,8 @@ def test_docker_compose_config_accepts_the_file_with_env_example(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "WARN" not in result.stderr.upper(), result.stderr
     resolved = yaml.safe_load(result.stdout)
-    assert set(resolved["services"]) == {"proxy", "web", "worker", "beat", "migrate", "redis",
-                                         "postgres"}
+    assert set(resolved["services"]) == {"proxy", "web", "relay", "worker", "beat", "migrate",
+                                         "redis", "postgres"}
     web = resolved["services"]["web"]["environment"]
     assert web["MODERATION_ENV"] == "production"
     assert web["DATABASE_URL"].startswith("postgresql://")

@@ -1,4 +1,5 @@
-"""Nothing lost when the broker is down: 202s are stored pending, the sweeper gets them scored."""
+"""Nothing lost when the broker is down: 202s are stored pending, the relay and the sweeper get
+them scored."""
 
 from __future__ import annotations
 
@@ -82,10 +83,10 @@ def test_submissions_during_an_outage_are_kept_and_scored_once_the_broker_is_bac
     runner = back.test_cli_runner()
     for _ in range(2):  # swept twice before a worker runs: duplicates must still decide once
         result = runner.invoke(args=["sweep", "--older-than", "0"])
-        assert result.exit_code == 0 and "enqueued 5 pending" in result.output
+        assert result.exit_code == 0 and "published 5 pending" in result.output
     with celery_worker(back, broker, tmp_path):
         wait_for(lambda: not pending_ids(back), timeout=30)
-        assert runner.invoke(args=["sweep", "--older-than", "0"]).output.startswith("enqueued 0")
+        assert runner.invoke(args=["sweep", "--older-than", "0"]).output.startswith("published 0")
         wait_for(lambda: _queue_drained(broker), timeout=30)
     decided = decisions_per_comment(back)
     assert sorted(decided.values()) == [["approved"]] * 4 + [["spam"]]

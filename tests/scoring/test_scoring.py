@@ -31,7 +31,6 @@ def test_scoring_twice_changes_nothing_the_second_time(app, post_comment):
 
 def test_a_pending_comment_is_decided_with_its_reasons(app, client, site):
     app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"  # unreachable: stays pending
-    app.extensions["celery"].conf.task_always_eager = False
     response = client.post("/api/v1/comments", json={
         "site": site, "thread": "t", "author_name": "Bot", "author_email": "b@example.com",
         "body": "http://a.example http://b.example http://c.example"})

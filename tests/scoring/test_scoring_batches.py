@@ -1,6 +1,6 @@
 """Scoring in batches: each pending comment of a batch is decided once, in one transaction.
 
-The batch is what the worker's ``score_comment`` task hands to ``score_comments``;
+The batch is what the relay publishes and the worker's ``score_comments`` task decides;
 these tests call it directly on comments left pending (the broker is unreachable).
 """
 
@@ -10,7 +10,6 @@ import logging
 import threading
 
 import pytest
-from celery_batches import SimpleRequest
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -20,19 +19,18 @@ from moderation import scoring
 from moderation.extensions import db
 from moderation.lifecycle import Status
 from moderation.orm import Ban, Comment, Site, StatusChange, Thread
-from moderation.platform.logs import request_id
 from moderation.scoring.checks import DEFAULT_CHECKS, prepare
 from moderation.scoring.checks.banned import BannedAuthor
 from moderation.scoring.checks.model_scores import ModelScores
 from tests.conftest import RULE_CHECKS, comment_payload
 from tests.integration_fixtures import closed_port
+from workers.celery_app import celery_init_app
 
 
 @pytest.fixture
 def pending(app, client, site):
     """Post comments that stay pending (no broker answers) and return their database ids."""
     app.config["CELERY_BROKER_URL"] = f"redis://127.0.0.1:{closed_port()}/0"
-    app.extensions["celery"].conf.task_always_eager = False
 
     def post(**overrides) -> int:
         response = client.post("/api/v1/comments", json=comment_payload(**overrides))
@@ -275,38 +273,8 @@ def test_overlapping_batches_in_two_threads_decide_each_comment_once(app, pendin
         assert db.session.scalar(select(func.sum(Thread.approved_count))) == 40
 
 
-def simple_request(comment_id: int, trace: str | None) -> SimpleRequest:
-    return SimpleRequest(f"task-{comment_id}", "workers.tasks.score_comment", (comment_id,), {},
-                         {}, "worker", True, None, None,
-                         {"request_id": trace} if trace else {})
-
-
-def test_the_task_logs_each_comment_with_the_request_id_that_submitted_it(
-        app, pending, caplog):
-    ids = [pending(body=f"Traced remark {n}.") for n in range(3)]
-    task = app.extensions["celery"].tasks["workers.tasks.score_comment"]
-    with app.app_context():
-        public = dict(db.session.execute(select(Comment.id, Comment.public_id)).all())
-    traces = {ids[0]: "trace-a", ids[1]: "trace-b", ids[2]: None}
-    seen = {}
-
-    class Capture(logging.Handler):
-        def emit(self, record):
-            seen[record.args[0]] = request_id.get()
-
-    handler = Capture()
-    logging.getLogger("moderation.scoring").addHandler(handler)
-    caplog.set_level(logging.INFO, logger="moderation.scoring")
-    try:
-        assert task([simple_request(comment_id, traces[comment_id]) for comment_id in ids]) == 3
-    finally:
-        logging.getLogger("moderation.scoring").removeHandler(handler)
-    assert seen == {public[comment_id]: trace for comment_id, trace in traces.items()}
-
-
 def test_the_task_retries_a_batch_the_database_refused(app, pending, monkeypatch):
     comment_id = pending()
-    task = app.extensions["celery"].tasks["workers.tasks.score_comment"]
     real, calls = scoring.score_comments, []
 
     def flaky(*args):
@@ -317,23 +285,22 @@ def test_the_task_retries_a_batch_the_database_refused(app, pending, monkeypatch
 
     monkeypatch.setattr("workers.tasks.SCORING_RETRY_DELAYS", (0.0,))
     monkeypatch.setattr(scoring, "score_comments", flaky)
-    assert task([simple_request(comment_id, None)]) == 1
+    assert run_task(app, [comment_id]) == 1
     assert len(calls) == 2
     with app.app_context():
         assert statuses([comment_id]) == {comment_id: Status.APPROVED}
 
 
-def test_the_task_skips_a_malformed_message_and_scores_a_comment_named_twice_once(
-        app, pending):
+def test_the_task_skips_a_malformed_id_and_scores_a_comment_named_twice_once(app, pending):
     first, second = pending(body="First remark."), pending(body="Second remark.")
-    task = app.extensions["celery"].tasks["workers.tasks.score_comment"]
-    malformed = simple_request(first, None)
-    malformed.args = ("not-an-id",)
-    batch = [simple_request(first, "a"), malformed, simple_request(first, None),
-             simple_request(second, None)]
     observed = REGISTRY.get_sample_value("moderation_scoring_duration_seconds_count") or 0
-    assert task(batch) == 2
+    assert run_task(app, [first, "not-an-id", first, second]) == 2
     with app.app_context():
         assert decisions([first, second]) == {first: [("approved", "scoring")],
                                               second: [("approved", "scoring")]}
     assert REGISTRY.get_sample_value("moderation_scoring_duration_seconds_count") == observed + 2
+
+
+def run_task(app, comment_ids: list) -> int:
+    """The worker's task as a worker runs it (in the app's context), without a broker."""
+    return celery_init_app(app).tasks["workers.tasks.score_comments"](comment_ids)

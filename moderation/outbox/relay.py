@@ -1,0 +1,160 @@
+"""The relay: hand pending comments (the outbox) to scoring, in batches, each claim once.
+
+A submission only commits its comment; the relay claims pending comments no
+relay has handed on yet, or whose claim is older than ``RELAY_CLAIM_SECONDS``
+(a message lost with a killed worker, or refused by a broker that was away),
+stamps them ``queued_at`` and publishes their ids as one job. Claims take
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several relays never claim the
+same comment; SQLite runs one writer at a time, so its claim is atomic as is.
+PostgreSQL wakes the relay with ``NOTIFY comments_pending`` (migration 0008);
+on SQLite it polls. Scoring is idempotent, so a comment handed on twice (a
+claim that aged in a backlog) is still decided once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+from flask import Flask, current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import scoring
+from ..extensions import db
+from ..lifecycle import Status
+from ..orm import Comment, utcnow
+from . import queueing
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # ids per job: what the worker scores in one transaction
+CHANNEL = "comments_pending"
+HEARTBEAT = "relay-heartbeat"  # touched after every pass: compose's healthcheck reads it
+POLL_SECONDS = {"postgresql": 1.0, "sqlite": 0.2}  # between passes when nothing wakes it
+
+
+def claim(limit: int = BATCH, claim_age: float | None = None,
+          ids: list[int] | None = None) -> list[int]:
+    """Claim up to ``limit`` pending comments (of ``ids`` if given) and commit the claim."""
+    age = current_app.config["RELAY_CLAIM_SECONDS"] if claim_age is None else claim_age
+    now = utcnow()
+    claimable = select(Comment.id).where(
+        Comment.status == Status.PENDING,
+        or_(Comment.queued_at.is_(None), Comment.queued_at <= now - timedelta(seconds=age)),
+    ).order_by(Comment.id).limit(limit).with_for_update(skip_locked=True)
+    if ids is not None:
+        claimable = claimable.where(Comment.id.in_(ids))
+    claimed = db.session.scalars(
+        update(Comment).where(Comment.id.in_(claimable.scalar_subquery()))
+        .values(queued_at=now).returning(Comment.id)
+        .execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def publish_pending(claim_age: float | None = None) -> int:
+    """One batch claimed and published; returns how many comments it held."""
+    claimed = claim(claim_age=claim_age)
+    if claimed:
+        queueing.publish(queueing.SCORE_COMMENTS, claimed)
+    return len(claimed)
+
+
+def publish_all_pending(claim_age: float | None = None) -> int:
+    """Batches until none is full (the sweeper's and a woken relay's pass)."""
+    total = 0
+    while published := publish_pending(claim_age):
+        total += published
+        if published < BATCH:
+            break
+    return total
+
+
+def hand_over(comment_id: int) -> Status:
+    """What the 202 says. With a broker the relay takes it from here (pending: nothing on the
+    request path talks to the broker); in-process it is scored now, so usually final."""
+    if queueing.has_broker() or not claim(ids=[comment_id]):
+        return Status.PENDING
+    return queueing.publish(queueing.SCORE_COMMENTS, [comment_id]).get(comment_id, Status.PENDING)
+
+
+def score_in_process(comment_ids: list[int]) -> dict[int, Status]:
+    """The scoring job without a broker: a comment whose checks raised is tried again at once,
+    up to its last allowed failure (which holds it), so nothing waits for a sweeper."""
+    statuses = scoring.score_comments(comment_ids)
+    for _ in range(scoring.MAX_SCORING_FAILURES - 1):
+        failed = [comment_id for comment_id, status in statuses.items()
+                  if status == Status.PENDING]
+        if not failed:
+            break
+        statuses |= scoring.score_comments(failed)
+    return statuses
+
+
+def run(app: Flask, stop: threading.Event) -> None:
+    """Relay until ``stop`` is set: a pass whenever PostgreSQL says a comment became pending,
+    and at least every poll interval (aged claims, and SQLite). Survives the database and
+    the broker going away: it logs, waits, and carries on."""
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        wait = POLL_SECONDS.get(dialect, 1.0)
+        listener = None
+        heartbeat = Path(app.instance_path, HEARTBEAT)
+        try:
+            while not stop.is_set():
+                _pass()
+                heartbeat.touch()
+                if dialect != "postgresql":
+                    stop.wait(wait)
+                    continue
+                try:
+                    listener = listener or _listen()
+                    for _ in listener.notifies(timeout=wait, stop_after=1):
+                        pass
+                except psycopg.Error as error:
+                    log.warning("relay lost its LISTEN connection: %s", type(error).__name__)
+                    listener = None
+                    stop.wait(wait)
+        finally:
+            if listener is not None:
+                listener.close()
+
+
+def _pass() -> None:
+    try:
+        publish_all_pending()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("relay pass failed: %s", type(error).__name__)
+    finally:
+        db.session.remove()
+
+
+def _listen() -> psycopg.Connection:
+    url = db.engine.url.set(drivername="postgresql")
+    connection = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True,
+                                 connect_timeout=2)
+    connection.execute(f"LISTEN {CHANNEL}")
+    return connection
+
+
+class InProcessRelay:
+    """The relay as a daemon thread of this process (embedded mode, tests)."""
+
+    def __init__(self, app: Flask):
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=run, args=(app, self.stopping), name="relay",
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=10)
+
+
+def init_app(app: Flask) -> None:
+    queueing.register(app, queueing.SCORE_COMMENTS, score_in_process)
