@@ -40,7 +40,8 @@ def test_closing_an_unknown_thread_fails_clearly(app, site):
 def test_sweep_reports_what_it_published(app, post_comment):
     post_comment()  # decided in-process: nothing is left pending
     result = app.test_cli_runner().invoke(args=["sweep", "--older-than", "0"])
-    assert result.exit_code == 0 and result.output.strip() == "published 0 pending comments and deliveries"
+    assert result.exit_code == 0
+    assert result.output.strip() == "published 0 pending comments and deliveries"
 
 
 def test_labels_are_the_latest_moderator_decisions(app, client, site):
