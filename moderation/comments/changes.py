@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, update
 from ..errors import Conflict
 from ..extensions import db
 from ..lifecycle import FINAL_DECISIONS, Actor, Status, allowed
+from ..notifications import replies
 from ..orm import Comment, StatusChange, Thread, utcnow
 from ..outbox import webhooks
 from ..outbox.after_commit import call_after_commit
@@ -43,6 +44,7 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
         republish(comment.thread_id, delta)
     call_after_commit(db.session, record_decision, target, actor)
     webhooks.record_event(comment, target)
+    replies.record_reply(comment, target)
     return change
 
 

@@ -8,7 +8,7 @@ from apispec import BasePlugin
 from flask import Flask
 from flask_smorest import Api
 
-from . import public, ratelimits, review
+from . import notifications, public, ratelimits, review
 from .schemas.public import Error
 
 WITH_BODY = {"post", "patch", "put"}
@@ -65,5 +65,6 @@ def init_app(app: Flask) -> ModerationApi:
     })
     api.register_blueprint(public.blp)
     api.register_blueprint(review.blp)
+    api.register_blueprint(notifications.blp)
     ratelimits.init_app(app, public=public.blp)
     return api

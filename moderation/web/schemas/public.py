@@ -20,6 +20,8 @@ class CommentSubmission(Schema):
     parent_id = OptionalText(max_length=32, allow_none=True)
     thread_title = OptionalText(max_length=300, allow_none=True)
     thread_url = HttpUrl()
+    notify_replies = fields.Boolean(load_default=False, metadata={
+        "description": "Email me replies (double opt-in: a confirmation is sent first)."})
     # The widget's honeypot: hidden from humans, filled by bots.
     nickname = fields.String(allow_none=True, data_key=HONEYPOT_FIELD,
                              metadata={"description": "Honeypot: leave empty."})

@@ -1,0 +1,97 @@
+"""Double opt-in: an address asks at the form, gets one confirmation, confirms by its link.
+
+Nothing but the confirmation is ever sent to an unconfirmed address, and at most one
+confirmation an hour per address and site, so our form cannot be used to mail-bomb
+someone else's inbox.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import NotFound
+from ..extensions import db
+from ..orm import Site, Subscription, utcnow
+from ..outbox.queueing import publish
+from ..privacy import SealedEmail, privacy
+from . import links, mail
+
+SEND_CONFIRMATION = "workers.tasks.send_confirmation"
+CONFIRMATION_INTERVAL = timedelta(hours=1)
+
+
+def opt_in(site_id: str, sealed: SealedEmail) -> None:
+    """Record the wish and, unless confirmed or asked within the hour, send a confirmation."""
+    subscription = _find_or_create(site_id, sealed)
+    if subscription.undeliverable_at is not None:
+        return
+    if subscription.unsubscribed_at is not None:  # asking again: confirm again
+        subscription.unsubscribed_at = subscription.confirmed_at = None
+    elif subscription.confirmed_at is not None:
+        return
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Subscription)
+        .where(Subscription.id == subscription.id, Subscription.confirmed_at.is_(None),
+               or_(Subscription.confirmation_sent_at.is_(None),
+                   Subscription.confirmation_sent_at <= now - CONFIRMATION_INTERVAL))
+        .values(confirmation_sent_at=now)
+    ).rowcount
+    db.session.commit()
+    if claimed:
+        publish(SEND_CONFIRMATION, subscription.id)
+
+
+def _find_or_create(site_id: str, sealed: SealedEmail) -> Subscription:
+    query = db.select(Subscription).filter_by(site_id=site_id, email_digest=sealed.digest)
+    found = db.session.scalars(query).first()
+    if found is not None:
+        return found
+    db.session.add(Subscription(site_id=site_id, email_digest=sealed.digest,
+                                email_ciphertext=sealed.ciphertext))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address opted in concurrently
+        db.session.rollback()
+    return db.session.scalars(query).one()
+
+
+def send_confirmation(subscription_id: int) -> bool:
+    """The job: email the confirmation link, unless confirmed meanwhile."""
+    subscription = db.session.get(Subscription, subscription_id)
+    if subscription is None or subscription.confirmed_at is not None:
+        return False
+    site = db.session.get(Site, subscription.site_id)
+    mail.deliver(mail.compose(
+        privacy().open_email(subscription.email_ciphertext),
+        f"Confirm reply notifications from {site.name}", "confirm", site_name=site.name,
+        confirm_url=links.link(links.CONFIRM, subscription.id)))
+    return True
+
+
+def confirm(token: str) -> Subscription:
+    """Confirm by the link's token; idempotent, so opening the link twice is fine."""
+    subscription = _by_token(links.CONFIRM, token)
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = utcnow()
+        db.session.commit()
+    return subscription
+
+
+def unsubscribe(token: str) -> Subscription:
+    """Stop all email from the site to this address; idempotent like ``confirm``."""
+    subscription = _by_token(links.UNSUBSCRIBE, token)
+    if subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = utcnow()
+        db.session.commit()
+    return subscription
+
+
+def _by_token(purpose: str, token: str) -> Subscription:
+    subscription = db.session.get(Subscription, links.verify(purpose, token))
+    if subscription is None:  # erased since the link was sent
+        raise NotFound("This link is not valid or has expired.")
+    return subscription

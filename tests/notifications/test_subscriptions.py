@@ -1,0 +1,71 @@
+"""Double opt-in: one confirmation by real SMTP, a signed idempotent link, no mail bombing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from moderation.extensions import db
+from moderation.orm import Subscription
+from tests.notifications.conftest import link_in
+
+
+def confirmation_link(message) -> str:
+    return link_in(message, "/api/v1/notifications/confirm")
+
+
+def test_opting_in_sends_one_confirmation_with_a_signed_link(post_comment, inbox):
+    assert post_comment(author_email="ann@example.com", notify_replies=True).status_code == 202
+    [message] = inbox.to("ann@example.com")
+    assert "Confirm" in message["Subject"]
+    assert message.get_body(("html",)) is not None
+    assert "/api/v1/notifications/confirm?token=" in confirmation_link(message)
+
+
+def test_no_email_without_the_box_ticked(post_comment, inbox):
+    assert post_comment(author_email="ann@example.com").status_code == 202
+    assert inbox.messages == []
+
+
+def test_at_most_one_confirmation_an_hour_per_address(app, post_comment, inbox):
+    for body in ("First remark.", "Second remark.", "Third remark."):
+        post_comment(author_email="ann@example.com", notify_replies=True, body=body)
+    assert len(inbox.to("ann@example.com")) == 1
+    with app.app_context():
+        subscription = db.session.scalars(db.select(Subscription)).one()
+        subscription.confirmation_sent_at -= timedelta(hours=1, seconds=1)
+        db.session.commit()
+    post_comment(author_email="ann@example.com", notify_replies=True, body="Fourth remark.")
+    assert len(inbox.to("ann@example.com")) == 2
+
+
+def test_the_link_confirms_and_opening_it_again_is_fine(app, client, post_comment, inbox):
+    post_comment(author_email="ann@example.com", notify_replies=True)
+    link = confirmation_link(inbox.messages[0])
+    assert client.get(link).get_json() == {"confirmed": True}
+    assert client.get(link).status_code == 200
+    with app.app_context():
+        assert db.session.scalars(db.select(Subscription)).one().confirmed_at is not None
+    post_comment(author_email="ann@example.com", notify_replies=True, body="Another remark.")
+    assert len(inbox.messages) == 1  # confirmed: no new confirmation
+
+
+def test_an_altered_or_expired_link_confirms_nothing(app, client, post_comment, inbox):
+    post_comment(author_email="ann@example.com", notify_replies=True)
+    link = confirmation_link(inbox.messages[0])
+    assert client.get(link[:-2] + "xx").status_code == 404
+    app.config["CONFIRMATION_LINK_DAYS"] = -1  # every link is older than that
+    assert client.get(link).status_code == 404
+    with app.app_context():
+        assert db.session.scalars(db.select(Subscription)).one().confirmed_at is None
+
+
+def test_the_address_is_sealed_and_never_logged(app, post_comment, inbox, caplog):
+    caplog.set_level("DEBUG")
+    post_comment(author_email="ann@example.com", notify_replies=True)
+    token = confirmation_link(inbox.messages[0]).rpartition("=")[2]
+    with app.app_context():
+        stored = db.session.scalars(db.select(Subscription)).one()
+        assert b"ann@example.com" not in stored.email_ciphertext
+    ours = "\n".join(record.getMessage() for record in caplog.records
+                     if not record.name.startswith("mail."))  # not the test's SMTP server
+    assert "ann@example.com" not in ours and token not in ours
