@@ -18,6 +18,7 @@ from ..comments import data_requests
 from ..comments.lookup import find_thread
 from ..demo import demo
 from ..extensions import db
+from ..notifications import subscriptions
 from ..orm import Site
 from ..outbox import relay, webhooks
 from ..outbox.queueing import has_broker
@@ -193,6 +194,13 @@ def export_email(email):
 def erase_email(email):
     """Erase EMAIL: its ciphertext and hashes go; comments are anonymised or deleted per site."""
     click.echo(f"erased: {data_requests.erase_author(email)} comments")
+
+
+@privacy_group.command("undeliverable")
+@click.argument("email")
+def undeliverable(email):
+    """Mark EMAIL undeliverable (a bounce or complaint): no site emails it again."""
+    click.echo(f"marked undeliverable: {subscriptions.mark_undeliverable(email)} subscriptions")
 
 
 @privacy_group.command("reencrypt")

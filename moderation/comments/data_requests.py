@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..lifecycle import ACTIONS, Actor, Role, Status
-from ..orm import Ban, Comment, Site, StatusChange, Thread, utcnow
+from ..orm import Ban, Comment, Site, StatusChange, Subscription, Thread, utcnow
 from ..outbox import webhooks
 from ..privacy import privacy
 from .changes import change_status, republish
@@ -39,6 +39,8 @@ def export_author(email: str) -> dict:
     threads = {t.id: t for t in db.session.scalars(
         select(Thread).where(Thread.id.in_({c.thread_id for c in comments})))}
     bans = db.session.scalars(select(Ban).where(Ban.email_digest == digest))
+    subscriptions = db.session.scalars(
+        select(Subscription).where(Subscription.email_digest == digest))
     return {
         "comments": [{
             "id": c.public_id, "site": c.site_id, "thread": threads[c.thread_id].key,
@@ -48,6 +50,11 @@ def export_author(email: str) -> dict:
         } for c in comments],
         "bans": [{"site": b.site_id, "reason": b.reason, "created_at": b.created_at.isoformat()}
                  for b in bans],
+        "subscriptions": [{"site": s.site_id, **{
+            name: moment and moment.isoformat() for name, moment in (
+                ("created_at", s.created_at), ("confirmed_at", s.confirmed_at),
+                ("unsubscribed_at", s.unsubscribed_at),
+                ("undeliverable_at", s.undeliverable_at))}} for s in subscriptions],
     }
 
 
@@ -74,6 +81,7 @@ def erase_author(email: str) -> int:
     for thread_id in {c.thread_id for c in comments if c.status == Status.APPROVED}:
         republish(thread_id)  # cached lists must not keep showing the erased name
     db.session.execute(delete(Ban).where(Ban.email_digest == digest))
+    db.session.execute(delete(Subscription).where(Subscription.email_digest == digest))
     db.session.commit()
     log.info("privacy erasure: %d comments anonymised or deleted", len(comments))
     return len(comments)

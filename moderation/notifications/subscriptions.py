@@ -95,3 +95,15 @@ def _by_token(purpose: str, token: str) -> Subscription:
     if subscription is None:  # erased since the link was sent
         raise NotFound("This link is not valid or has expired.")
     return subscription
+
+
+def mark_undeliverable(email: str) -> int:
+    """A bounce or complaint: nothing more goes to this address, from any site. Returns how
+    many subscriptions it had."""
+    marked = db.session.execute(
+        update(Subscription)
+        .where(Subscription.email_digest == privacy().email_digest(email),
+               Subscription.undeliverable_at.is_(None))
+        .values(undeliverable_at=utcnow())).rowcount
+    db.session.commit()
+    return marked
