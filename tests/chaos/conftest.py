@@ -15,6 +15,7 @@ from sqlalchemy import select
 from moderation.extensions import db
 from moderation.lifecycle import Status
 from moderation.orm import Comment
+from moderation.outbox.relay import InProcessRelay
 from moderation.sites import create_site
 from tests.chaos.servers import MissingServer, PostgresServer, RedisServer
 from tests.conftest import SITE_ORIGIN, make_app, service_unavailable
@@ -58,11 +59,19 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:
 def chaos_app(postgres_server, redis_server, tmp_path, monkeypatch) -> Iterator[Flask]:
     """The app on the test's own PostgreSQL and Redis, with one site that has no flood limit."""
     app = make_app(postgres_server.url, tmp_path, monkeypatch,
-                   CELERY_BROKER_URL=redis_server.url)
+                   CELERY_BROKER_URL=redis_server.url, RELAY_CLAIM_SECONDS=5)
     with app.app_context():
         create_site("news", "Daily News", [SITE_ORIGIN], flood_interval_seconds=0)
     yield app
     close_broker_connections(app)
+
+
+@pytest.fixture
+def relay(chaos_app) -> Iterator[InProcessRelay]:
+    """The relay, handing pending comments to the test's Redis until the test ends."""
+    running = InProcessRelay(chaos_app)
+    yield running
+    running.stop()
 
 
 def count_pending(app: Flask) -> int:
