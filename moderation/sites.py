@@ -143,10 +143,32 @@ def create_site(site_id: str, name: str | None, origins: list[str], **policy) ->
     """Raises ValueError for a policy that cannot work (non-http origin, trust after one)."""
     if not SITE_ID.fullmatch(site_id):
         raise ValueError("a site id is 1-64 letters, digits, '.', '_' or '-'")
-    if policy.get("auto_approve_after") == 1:
-        raise ValueError("auto-approve needs at least 2 approved comments (or 0 for off)")
+    _check_policy(policy)
     site = Site(id=site_id, name=name or site_id,
                 allowed_origins=sorted({normalise_origin(o) for o in origins}), **policy)
     db.session.add(site)
     db.session.commit()
     return site
+
+
+def update_site(site_id: str, name: str | None = None, origins: list[str] | None = None,
+                **policy) -> Site:
+    """Change the given fields only (None keeps one), validated as ``create_site`` does."""
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise LookupError(f"no site {site_id!r}")
+    changes = {key: value for key, value in policy.items() if value is not None}
+    _check_policy(changes)
+    if name is not None:
+        changes["name"] = name
+    if origins:
+        changes["allowed_origins"] = sorted({normalise_origin(o) for o in origins})
+    for key, value in changes.items():
+        setattr(site, key, value)
+    db.session.commit()
+    return site
+
+
+def _check_policy(policy: dict) -> None:
+    if policy.get("auto_approve_after") == 1:
+        raise ValueError("auto-approve needs at least 2 approved comments (or 0 for off)")

@@ -35,42 +35,91 @@ moderators = AppGroup("moderators", help="Create, list and revoke moderator toke
 privacy_group = AppGroup("privacy", help="Data-subject requests: export or erase an address.")
 
 
+def _policy_options(update: bool):
+    """The policy options of ``sites create`` (with defaults) and ``sites update`` (without:
+    an option not given keeps its value), so both take and check the same fields."""
+    def default(value):
+        return None if update else value
+
+    options = [
+        click.option("--name", help="Display name (defaults to the id)."),
+        click.option("--origin", "origins", multiple=True, required=not update,
+                     help="An origin allowed to embed the widget, e.g. https://news.example "
+                          "(repeat; on update, replaces the list)."),
+        click.option("--premoderate/--no-premoderate", default=default(False),
+                     help="Hold every comment for a moderator."),
+        click.option("--flood-interval", type=click.IntRange(min=0), default=default(15),
+                     show_default=not update,
+                     help="Seconds between two comments of one author or address."),
+        click.option("--max-links", type=click.IntRange(min=0), default=default(2),
+                     show_default=not update),
+        click.option("--edit-window", type=click.IntRange(min=0), default=default(900),
+                     show_default=not update,
+                     help="Seconds an author may edit or delete their comment."),
+        click.option("--blocked-word", "blocked_words", multiple=True,
+                     help="Reject comments with it (repeat; on update, replaces the list)."),
+        click.option("--held-word", "held_words", multiple=True,
+                     help="Hold comments with it (repeat; on update, replaces the list)."),
+        click.option("--auto-approve-after", type=click.IntRange(min=0), default=default(0),
+                     show_default=not update,
+                     help="With --premoderate: publish authors with this many approved "
+                          "comments and none refused (at least 2; 0 turns it off)."),
+        click.option("--erasure-mode", type=click.Choice(["anonymise", "delete"]),
+                     default=default("anonymise"), show_default=not update,
+                     help="What a privacy erasure does to an author's comments."),
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _policy(premoderate, flood_interval, max_links, edit_window, blocked_words, held_words,
+            auto_approve_after, erasure_mode, update: bool) -> dict:
+    """The options as the site's fields; on update, unset word lists change nothing."""
+    def words(given: tuple[str, ...]) -> list[str] | None:
+        return list(given) if given or not update else None
+
+    return {"premoderate": premoderate, "flood_interval_seconds": flood_interval,
+            "max_links": max_links, "edit_window_seconds": edit_window,
+            "blocked_words": words(blocked_words), "held_words": words(held_words),
+            "auto_approve_after": auto_approve_after, "erasure_mode": erasure_mode}
+
+
 @sites.command("create")
 @click.argument("site_id")
-@click.option("--name", help="Display name (defaults to the id).")
-@click.option("--origin", "origins", multiple=True, required=True,
-              help="An origin allowed to embed the widget, e.g. https://news.example (repeat).")
-@click.option("--premoderate", is_flag=True, help="Hold every comment for a moderator.")
-@click.option("--flood-interval", type=click.IntRange(min=0), default=15, show_default=True,
-              help="Seconds between two comments of one author or address.")
-@click.option("--max-links", type=click.IntRange(min=0), default=2, show_default=True)
-@click.option("--edit-window", type=click.IntRange(min=0), default=900, show_default=True,
-              help="Seconds an author may edit or delete their comment.")
-@click.option("--blocked-word", "blocked_words", multiple=True, help="Reject comments with it.")
-@click.option("--held-word", "held_words", multiple=True, help="Hold comments with it.")
-@click.option("--auto-approve-after", type=click.IntRange(min=0), default=0, show_default=True,
-              help="With --premoderate: publish authors with this many approved comments "
-                   "and none refused (at least 2; 0 turns it off).")
-@click.option("--erasure-mode", type=click.Choice(["anonymise", "delete"]), default="anonymise",
-              show_default=True, help="What a privacy erasure does to an author's comments.")
+@_policy_options(update=False)
 @click.option("--if-missing", is_flag=True, help="Succeed quietly if the site exists.")
-def create_site(site_id, name, origins, premoderate, flood_interval, max_links, edit_window,
-                blocked_words, held_words, auto_approve_after, erasure_mode, if_missing):
+def create_site(site_id, name, origins, if_missing, **policy):
     """Create a site."""
     if db.session.get(Site, site_id):
         if if_missing:
             return
         raise click.ClickException(f"site {site_id!r} already exists")
     try:
-        site = site_service.create_site(
-            site_id, name, list(origins), premoderate=premoderate,
-            flood_interval_seconds=flood_interval, max_links=max_links,
-            edit_window_seconds=edit_window, blocked_words=list(blocked_words),
-            held_words=list(held_words), auto_approve_after=auto_approve_after,
-            erasure_mode=erasure_mode)
+        site = site_service.create_site(site_id, name, list(origins),
+                                        **_policy(**policy, update=False))
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     click.echo(f"created site {site.id} for {', '.join(site.allowed_origins)}")
+
+
+@sites.command("update")
+@click.argument("site_id")
+@_policy_options(update=True)
+def update_site(site_id, name, origins, **policy):
+    """Change a site's policy: only the options given, checked as on create."""
+    try:
+        site = site_service.update_site(site_id, name, list(origins),
+                                        **_policy(**policy, update=True))
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"updated site {site.id}")
 
 
 @sites.command("webhook")
