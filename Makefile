@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint prod bench lock
+.PHONY: install run test lint prod bench chaos lock
 
 # Every dependency at the version and hashes of the lock (runtime + test extra), then the
 # project itself, editable and without dependencies of its own choosing.
@@ -41,6 +41,11 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# `make chaos`: the fault-injection scenarios (tests/chaos: Redis, PostgreSQL, worker kills,
+# each on servers of the test's own) with their figures in bench/results/chaos.md.
+chaos: install
+	CHAOS_REPORT=bench/results/chaos.md $(BIN)/python -m pytest -p no:cacheprovider tests/chaos
 
 # The docker-compose topology without Docker: gunicorn + Celery worker + beat (Procfile),
 # against the DATABASE_URL and REDIS_URL of the environment (honcho ignores .env, which is compose's).

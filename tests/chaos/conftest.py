@@ -6,7 +6,10 @@ them under CI, like the other tests that need a real service.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -72,6 +75,29 @@ def relay(chaos_app) -> Iterator[InProcessRelay]:
     running = InProcessRelay(chaos_app)
     yield running
     running.stop()
+
+
+_FIGURES: dict[str, dict[str, object]] = {}
+
+
+@pytest.fixture
+def figure(request) -> Callable[[str, object], None]:
+    """Record a measured figure of this scenario for the report (``make chaos``)."""
+    return lambda name, value: _FIGURES.setdefault(request.node.name, {}).__setitem__(name, value)
+
+
+def pytest_sessionfinish(session) -> None:
+    """With CHAOS_REPORT set, write every scenario's figures there as a Markdown table."""
+    target = os.environ.get("CHAOS_REPORT")
+    if not target or not _FIGURES:
+        return
+    lines = ["# Chaos scenarios (issue #15)", "",
+             f"Written by `make chaos` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
+             f"load average {os.getloadavg()[0]:.1f} at the end.", "",
+             "| scenario | figure | value |", "|---|---|---|"]
+    for scenario, figures in sorted(_FIGURES.items()):
+        lines += [f"| {scenario} | {name} | {value} |" for name, value in figures.items()]
+    Path(target).write_text("\n".join(lines) + "\n")
 
 
 def count_pending(app: Flask) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -59,7 +60,7 @@ def all_decided(app, public_ids: list[str]) -> bool:
 
 
 def test_every_202_survives_a_broker_outage_and_is_scored_after_it(
-        chaos_app, redis_server, tmp_path, relay):
+        chaos_app, redis_server, tmp_path, relay, figure):
     worker = PreforkWorker(chaos_app, redis_server.url, tmp_path, concurrency=1)
     worker.start()
     warm_up_id = warm_up(chaos_app)
@@ -95,6 +96,8 @@ def test_every_202_survives_a_broker_outage_and_is_scored_after_it(
     finally:
         worker.stop()
 
+    figure("answers", dict(Counter(status for _, status, _ in poster.answers)))
+    figure("comment posted 5 s after Redis returned, decided after (s)", round(took, 2))
     assert took < 2, f"a comment posted after the reconnect took {took:.1f} s"
     statuses = sorted({status for _, status, _ in poster.answers})
     assert statuses == [202], f"answers during the outage: {statuses}"

@@ -74,7 +74,7 @@ def decisions_from_pending(app) -> dict[int, list[tuple[str, str]]]:
 
 
 def test_every_comment_is_decided_exactly_once_after_the_worker_is_killed_mid_batch(
-        chaos_app, redis_server, tmp_path, relay):
+        chaos_app, redis_server, tmp_path, relay, figure):
     submit_many(chaos_app, COMMENTS)
     wait_for(lambda: unclaimed(chaos_app) == 0, timeout=30, interval=0.1)
     assert queued(redis_server.url) > 0
@@ -96,6 +96,9 @@ def test_every_comment_is_decided_exactly_once_after_the_worker_is_killed_mid_ba
         waited = time.monotonic() - restarted
     finally:
         worker.stop()
+    figure("comments", COMMENTS)
+    figure("decided when killed", at_kill)
+    figure("last decision after the worker restarted (s)", round(waited, 1))
     # RELAY_CLAIM_SECONDS is 5 here; the worker's start (model load) comes on top.
     assert waited < 30, f"the last comment was decided {waited:.1f} s after the restart"
 
