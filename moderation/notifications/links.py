@@ -19,8 +19,8 @@ UNSUBSCRIBE = "notifications.unsubscribe"
 # An unsubscribe link must keep working long after its email arrived.
 UNSUBSCRIBE_LINK_DAYS = 365
 
-_PATHS = {CONFIRM: "/api/v1/notifications/confirm",
-          UNSUBSCRIBE: "/api/v1/notifications/unsubscribe"}
+_PATHS = {CONFIRM: "/notifications/confirm",
+          UNSUBSCRIBE: "/notifications/unsubscribe"}
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

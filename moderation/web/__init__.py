@@ -65,6 +65,6 @@ def init_app(app: Flask) -> ModerationApi:
     })
     api.register_blueprint(public.blp)
     api.register_blueprint(review.blp)
-    api.register_blueprint(notifications.blp)
+    app.register_blueprint(notifications.bp)
     ratelimits.init_app(app, public=public.blp)
     return api

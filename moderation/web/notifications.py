@@ -1,40 +1,42 @@
-"""The links in our emails: confirm reply notifications, and unsubscribe (RFC 8058)."""
+"""The pages the links in our emails open: confirm reply notifications, unsubscribe.
+
+Plain pages for a reader's browser, outside the JSON API and its spec. Unsubscribing
+takes a ``POST``: the one-click ``List-Unsubscribe-Post`` of RFC 8058, or the page's
+button, since mail scanners open every link they see.
+"""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_smorest import Blueprint
+from flask import Blueprint, Response, render_template, request
 
 from ..notifications import subscriptions
-from .schemas.notifications import Confirmed, LinkToken
 
-blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
-                description="Where the links in notification emails lead.")
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+PAGE_POLICY = ("default-src 'none'; form-action 'self'; base-uri 'none'; "
+               "frame-ancestors 'none'")
 
 
-@blp.route("/confirm")
-@blp.arguments(LinkToken, location="query")
-@blp.response(200, Confirmed)
-@blp.alt_response(404, description="The link is not valid or has expired.")
-def confirm(args):
+@bp.after_request
+def _policy(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = PAGE_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/confirm")
+def confirm() -> str:
     """Double opt-in: confirm the address the link was sent to. Opening it again is fine."""
-    subscriptions.confirm(args["token"])
-    return {"confirmed": True}
+    subscriptions.confirm(request.args.get("token", ""))
+    return render_template("notifications.html", page="confirmed")
 
 
-@blp.route("/unsubscribe", methods=["GET"])
-@blp.arguments(LinkToken, location="query")
-@blp.response(200, content_type="text/html")
-def unsubscribe_page(args):
-    """The page behind the email's link: a button, since mail scanners open every link."""
-    return render_template("unsubscribe.html", done=False)
+@bp.get("/unsubscribe")
+def unsubscribe_page() -> str:
+    return render_template("notifications.html", page="unsubscribe")
 
 
-@blp.route("/unsubscribe", methods=["POST"])
-@blp.arguments(LinkToken, location="query")
-@blp.response(200, content_type="text/html")
-@blp.alt_response(404, description="The link is not valid or has expired.")
-def unsubscribe(args):
-    """One click (``List-Unsubscribe-Post``, RFC 8058) or the page's button: no more email."""
-    subscriptions.unsubscribe(args["token"])
-    return render_template("unsubscribe.html", done=True)
+@bp.post("/unsubscribe")
+def unsubscribe() -> str:
+    subscriptions.unsubscribe(request.args.get("token", ""))
+    return render_template("notifications.html", page="unsubscribed")

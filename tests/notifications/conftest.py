@@ -60,6 +60,6 @@ def subscriber(client, post_comment, inbox) -> str:
     """Ann's published comment, posted with the box ticked and her address confirmed."""
     response = post_comment(author_email="ann@example.com", author_name="Ann",
                             notify_replies=True, body="Ann's first remark.")
-    assert client.get(link_in(inbox.messages[-1], "/api/v1/notifications/confirm")
+    assert client.get(link_in(inbox.messages[-1], "/notifications/confirm")
                       ).status_code == 200
     return response.get_json()["id"]
