@@ -112,7 +112,9 @@ textarea{max-width:100%;min-height:96px}
   // The honeypot: off-screen, out of the tab order and out of the accessibility tree.
   inputs.nickname = h('input', { id: 'lar-nick', name: 'nickname', tabindex: '-1', autocomplete: 'off' });
   const submit = h('button', { type: 'submit', class: 'btn' }, 'Post Comment');
+  const notify = h('input', { type: 'checkbox', id: 'lar-notify' });
   form.append(h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'lar-nick' }, 'Leave this empty'), inputs.nickname),
+    h('p', { class: 'bar' }, notify, h('label', { for: 'lar-notify' }, ' Notify me of replies by email')),
     h('p', { class: 'hint' }, 'Your email address will not be published. Required fields are marked ', h('span', { class: 'req' }, '*')),
     submit);
   const replyHeading = h('h3', { id: 'lar-reply' }, 'Leave A Reply');
@@ -229,7 +231,7 @@ textarea{max-width:100%;min-height:96px}
       site: opt.site, thread: THREAD, nickname: inputs.nickname.value,
       thread_title: (opt.title || document.title).slice(0, 300) || null,
       thread_url: isHttp(PAGE) && PAGE.length <= 2048 ? PAGE : null,
-      parent_id: replyTo && replyTo.id,
+      parent_id: replyTo && replyTo.id, notify_replies: notify.checked,
     };
     for (const [name] of FIELDS) {
       if (inputs[name].value.trim()) payload[name] = inputs[name].value;

@@ -188,6 +188,8 @@ def test_keyboard_only_submission(live_server, page, thread):
         assert focused_id(page) == field
         page.keyboard.type(text)
     page.keyboard.press("Tab")
+    assert focused_id(page) == "lar-notify"  # the unticked "Notify me of replies" box
+    page.keyboard.press("Tab")
     assert page.evaluate("document.querySelector('#comments').shadowRoot.activeElement"
                          ".textContent") == "Post Comment"
     page.keyboard.press("Enter")

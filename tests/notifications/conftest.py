@@ -52,7 +52,7 @@ def app_config(inbox) -> dict:
 def link_in(message: EmailMessage, path: str) -> str:
     """The path and query of the link to ``path`` in the email's text body."""
     text = message.get_body(("plain",)).get_content()
-    return re.search(rf"http://comments\.test({re.escape(path)}\S+)", text).group(1)
+    return re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", text).group(1)
 
 
 @pytest.fixture
