@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import NotFound
@@ -107,3 +107,13 @@ def mark_undeliverable(email: str) -> int:
         .values(undeliverable_at=utcnow())).rowcount
     db.session.commit()
     return marked
+
+
+def verified_authors(site_id: str, digests: set[str]) -> set[str]:
+    """The email HMACs among ``digests`` confirmed on the site: its verified authors (an
+    unsubscribe later does not undo that the address was proven theirs)."""
+    if not digests:
+        return set()
+    return set(db.session.scalars(select(Subscription.email_digest).where(
+        Subscription.site_id == site_id, Subscription.email_digest.in_(digests),
+        Subscription.confirmed_at.is_not(None))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.fernet import InvalidToken
@@ -14,6 +15,7 @@ from ..comments.lookup import find_by_public_id
 from ..errors import NotFound
 from ..extensions import db
 from ..lifecycle import Status, moderator_actions
+from ..notifications.subscriptions import verified_authors
 from ..orm import Comment, StatusChange, Thread
 from ..platform.pagination import after, decode_cursor, encode_cursor
 from ..privacy import mask_email, privacy
@@ -51,12 +53,13 @@ def queue_page(site_id: str, *, status: Status, order: str, limit: int, cursor: 
         query = query.where(after(columns, decode_cursor(cursor, *types), descending))
     rows = db.session.execute(query).all()
     page = rows[:limit]
-    histories = author_histories(site_id, {c.email_digest for c, _ in page if c.email_digest})
+    digests = {c.email_digest for c, _ in page if c.email_digest}
+    authors = Authors(author_histories(site_id, digests), verified_authors(site_id, digests))
     next_cursor = None
     if len(rows) > limit:
         last = page[-1][0]
         next_cursor = encode_cursor(*(getattr(last, column.key) for column in columns))
-    return {"comments": [review_view(c, t, histories, admin) for c, t in page],
+    return {"comments": [review_view(c, t, authors, admin) for c, t in page],
             "next_cursor": next_cursor}
 
 
@@ -70,8 +73,9 @@ def find_comment(public_id: str) -> Comment:
 def comment_detail(comment: Comment, admin: bool = False) -> dict:
     """One comment with everything a moderator needs, including its status history."""
     digests = {comment.email_digest} if comment.email_digest else set()
-    view = review_view(comment, comment.thread, author_histories(comment.site_id, digests),
-                       admin)
+    authors = Authors(author_histories(comment.site_id, digests),
+                      verified_authors(comment.site_id, digests))
+    view = review_view(comment, comment.thread, authors, admin)
     changes = db.session.scalars(
         select(StatusChange).where(StatusChange.comment_id == comment.id)
         .order_by(StatusChange.id)
@@ -80,6 +84,14 @@ def comment_detail(comment: Comment, admin: bool = False) -> dict:
                         "actor": c.actor, "reason": c.reason, "at": c.created_at}
                        for c in changes]
     return view
+
+
+@dataclass(frozen=True)
+class Authors:
+    """What the page shows of the authors it lists, keyed by email HMAC."""
+
+    histories: dict[str, dict[str, int]]
+    verified: set[str]  # confirmed their address (notifications' double opt-in)
 
 
 def author_histories(site_id: str, digests: set[str]) -> dict[str, dict[str, int]]:
@@ -98,7 +110,7 @@ def author_histories(site_id: str, digests: set[str]) -> dict[str, dict[str, int
     return counts
 
 
-def review_view(comment: Comment, thread: Thread, histories: dict, admin: bool) -> dict:
+def review_view(comment: Comment, thread: Thread, authors: Authors, admin: bool) -> dict:
     email = _masked_email(comment) if comment.email_ciphertext else None
     return {
         "id": comment.public_id, "site": comment.site_id, "status": comment.status,
@@ -110,7 +122,9 @@ def review_view(comment: Comment, thread: Thread, histories: dict, admin: bool) 
         "risk": comment.risk, "reasons": comment.reasons, "model_versions": comment.model_versions,
         "decided_by": comment.decided_by, "created_at": comment.created_at,
         "decided_at": comment.decided_at,
-        "author_history": histories.get(comment.email_digest) if comment.email_digest else None,
+        "author_history": (authors.histories.get(comment.email_digest)
+                           if comment.email_digest else None),
+        "author_verified": comment.email_digest in authors.verified,
         "actions": moderator_actions(comment.status, comment.decided_by, admin),
     }
 

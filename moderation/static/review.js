@@ -169,6 +169,7 @@
     return h('li', { class: 'item', tabindex: '-1', 'data-id': comment.id, 'aria-label': 'Comment by ' + comment.author_name },
       h('div', { class: 'head' }, box,
         h('strong', { class: 'author' }, comment.author_name),
+        comment.author_verified ? h('span', { class: 'verified', title: 'Confirmed their email address' }, '✓ verified') : null,
         comment.author_email ? h('span', { class: 'email' }, comment.author_email) : null,
         isHttp(comment.author_url) ? h('a', { href: comment.author_url, rel: 'nofollow ugc noopener', class: 'url' }, comment.author_url) : null,
         h('span', { class: 'meta' }, 'on ',

@@ -99,6 +99,8 @@ class ReviewComment(Schema):
     created_at = fields.DateTime(format="iso")
     decided_at = fields.DateTime(format="iso", allow_none=True)
     author_history = fields.Nested(AuthorHistory, allow_none=True)
+    author_verified = fields.Boolean(metadata={
+        "description": "The author confirmed their address (reply notifications' double opt-in)."})
     actions = fields.List(fields.String(), metadata={
         "description": "What this moderator may do to the comment now (see /actions)."})
 
