@@ -54,6 +54,8 @@ class Site(db.Model):
     score_thresholds: Mapped[dict] = mapped_column(JSON, default=dict)
     # Skip pre-moderation for authors with this many approved comments and none refused (0: off).
     auto_approve_after: Mapped[int] = mapped_column(default=0)
+    # Trust only authors who confirmed their address (notifications' double opt-in).
+    auto_approve_verified_only: Mapped[bool] = mapped_column(default=False)
     # What a privacy erasure does to an author's comments: "anonymise" or "delete".
     erasure_mode: Mapped[str] = mapped_column(String(16), default="anonymise")
     # Signed notifications of status changes to the site's own systems; the signing secret

@@ -64,6 +64,9 @@ def _policy_options(update: bool):
                      show_default=not update,
                      help="With --premoderate: publish authors with this many approved "
                           "comments and none refused (at least 2; 0 turns it off)."),
+        click.option("--auto-approve-verified-only/--auto-approve-anyone",
+                     default=default(False),
+                     help="Trust only authors who confirmed their address by email."),
         click.option("--erasure-mode", type=click.Choice(["anonymise", "delete"]),
                      default=default("anonymise"), show_default=not update,
                      help="What a privacy erasure does to an author's comments."),
@@ -78,7 +81,7 @@ def _policy_options(update: bool):
 
 
 def _policy(premoderate, flood_interval, max_links, edit_window, blocked_words, held_words,
-            auto_approve_after, erasure_mode, update: bool) -> dict:
+            auto_approve_after, auto_approve_verified_only, erasure_mode, update: bool) -> dict:
     """The options as the site's fields; on update, unset word lists change nothing."""
     def words(given: tuple[str, ...]) -> list[str] | None:
         return list(given) if given or not update else None
@@ -86,7 +89,8 @@ def _policy(premoderate, flood_interval, max_links, edit_window, blocked_words, 
     return {"premoderate": premoderate, "flood_interval_seconds": flood_interval,
             "max_links": max_links, "edit_window_seconds": edit_window,
             "blocked_words": words(blocked_words), "held_words": words(held_words),
-            "auto_approve_after": auto_approve_after, "erasure_mode": erasure_mode}
+            "auto_approve_after": auto_approve_after,
+            "auto_approve_verified_only": auto_approve_verified_only, "erasure_mode": erasure_mode}
 
 
 @sites.command("create")
