@@ -69,7 +69,9 @@ def test_a_moderator_sees_the_scores_the_versions_and_the_terms_that_drove_them(
 
 
 def test_the_queue_puts_the_riskiest_first(app, client, site, site_policy):
-    site_policy(premoderate=True)  # everything waits, so the models' order shows
+    # everything waits (nothing refused outright), so the models' order shows
+    site_policy(premoderate=True, score_thresholds={"toxicity": {"auto_reject": 1.0},
+                                                    "spam": {"auto_spam": 1.0}})
     posted = {body: client.post("/api/v1/comments", json={
         "site": site, "thread": "t", "body": body, "author_name": "A",
         "author_email": f"a{n}@example.com"}).get_json()["id"]
