@@ -56,17 +56,32 @@ HELD_BY = ("check:premoderation", "check:links", "check:word_lists", "model:toxi
 TERMS = ("idiot", "free", "casino", "crypto", "liar", "click", "winner", "scam")
 
 
-def create_database() -> str:
+def create_database(name: str) -> str:
     with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
     base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{DATABASE}"
+    return f"{base}/{name}"
 
 
-def drop_database() -> None:
+def drop_database(name: str) -> None:
     with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def in_bench_database(name: str, run, args) -> None:
+    """``run(app, args)`` inside an app on a new database of its own, dropped afterwards unless
+    ``args.keep``."""
+    app = build_app(create_database(name))
+    try:
+        with app.app_context():
+            run(app, args)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if not args.keep:
+            drop_database(name)
 
 
 def vacuum_analyze() -> None:
@@ -221,18 +236,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE plans")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--seed", type=int, default=20261128)
-    args = parser.parse_args()
-
-    app = build_app(create_database())
-    try:
-        with app.app_context():
-            run(app, args)
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if not args.keep:
-            drop_database()
+    in_bench_database(DATABASE, run, parser.parse_args())
 
 
 def run(app, args) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psycopg
 from flask_migrate import upgrade
-from review_queue import ADMIN_URL, build_app, explain, summarise, time_requests
+from review_queue import explain, in_bench_database, summarise, time_requests
 from sqlalchemy import text
 
 from moderation.extensions import db
@@ -101,19 +101,6 @@ SEED = [
 ]
 
 
-def create_database() -> str:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{DATABASE}"
-
-
-def drop_database() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-
-
 def seed(comments: int, days: int) -> None:
     for site_id in ("daily", "gazette"):
         create_site(site_id, site_id.title(), [f"https://{site_id}.example"])
@@ -146,18 +133,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="timed requests per period")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE plans")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
-
-    app = build_app(create_database())
-    try:
-        with app.app_context():
-            run(app, args)
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if not args.keep:
-            drop_database()
+    in_bench_database(DATABASE, run, parser.parse_args())
 
 
 def run(app, args) -> None:
