@@ -74,18 +74,19 @@ def send_confirmation(subscription_id: int) -> bool:
 
 def confirm(token: str) -> Subscription:
     """Confirm by the link's token; idempotent, so opening the link twice is fine."""
-    subscription = _by_token(links.CONFIRM, token)
-    if subscription.confirmed_at is None:
-        subscription.confirmed_at = utcnow()
-        db.session.commit()
-    return subscription
+    return _stamp_once(links.CONFIRM, token, "confirmed_at")
 
 
 def unsubscribe(token: str) -> Subscription:
     """Stop all email from the site to this address; idempotent like ``confirm``."""
-    subscription = _by_token(links.UNSUBSCRIBE, token)
-    if subscription.unsubscribed_at is None:
-        subscription.unsubscribed_at = utcnow()
+    return _stamp_once(links.UNSUBSCRIBE, token, "unsubscribed_at")
+
+
+def _stamp_once(purpose: str, token: str, column: str) -> Subscription:
+    """The link's subscription with ``column`` set to now, unless a first use already set it."""
+    subscription = _by_token(purpose, token)
+    if getattr(subscription, column) is None:
+        setattr(subscription, column, utcnow())
         db.session.commit()
     return subscription
 
