@@ -21,7 +21,7 @@ RATE_HZ = 200
 STAGES = (
     ("rate limit (Flask-Limiter)", ("flask_limiter/",)),
     ("checks query (thread, duplicate, flood)", ("_read_prior",)),
-    ("queue push (Celery, kombu, redis-py)", ("enqueue_scoring", "redis/")),
+    ("queue push (Celery, kombu, redis-py)", ("hand_over", "redis/")),
     ("insert comment + log row (psycopg)", ("_store", "_new_thread", "psycopg/")),
     ("validation (webargs, marshmallow, email-validator)", ("Parser.parse (webargs/",)),
     ("render + sanitise (markdown-it, nh3)", ("render_body",)),

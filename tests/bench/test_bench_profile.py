@@ -6,7 +6,8 @@ from bench.harness.profile import FRAMEWORK, RATE_HZ, breakdown
 
 RAW = "\n".join([
     "run (gunicorn/workers/gthread.py:1);post (moderation/api/public.py:26);"
-    "submit_comment (moderation/submission.py:93);enqueue_scoring (moderation/queueing.py:35);"
+    "submit_comment (moderation/comments/submission.py:93);"
+    "hand_over (moderation/outbox/relay.py:80);"
     "_put (kombu/transport/redis.py:1679) 30",
     "run (gunicorn/workers/gthread.py:1);_check_request_limit (flask_limiter/_extension.py:1)"
     ";execute_command (redis/client.py:717) 10",
