@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 
-from . import fairness
+from . import fairness, report
 from .datasets import CIVIL_REFERENCE
 from .features import baseline_pipeline
 from .normalise import normalise
-
-if TYPE_CHECKING:
-    from .training import HeldOut, TrainingSet
+from .splits import HeldOut, TrainingSet
 
 Predictor = Callable[[Sequence[str]], np.ndarray]
-Prediction = tuple["HeldOut", np.ndarray]
+Prediction = tuple[HeldOut, np.ndarray]
 
 SPAM_AUTO_PRECISION = 0.98
 SPAM_HOLD_RECALL = 0.95
@@ -207,7 +205,7 @@ def assess(task: str, splits: Sequence[HeldOut], shipped: Sequence[Prediction],
 
 
 def format_table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str] | None = None) -> str:
-    """A fixed-width table (also valid Markdown) of ``keys`` (by default: the metric rows')."""
+    """The metric rows as a table (``keys``: by default, the metric rows' columns)."""
     if keys is None:
         keys = ["task", "split", "model", "n", "positive", "roc_auc", "average_precision", "ece",
                 "civil_held"]
@@ -215,16 +213,4 @@ def format_table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str] | None =
                         if k.startswith(("precision@", "recall@", "flagged@"))})
         if any("note" in row for row in rows):
             keys.append("note")
-    cells = [[_cell(row.get(key)) for key in keys] for row in rows]
-    widths = [max(len(key), *(len(r[i]) for r in cells)) for i, key in enumerate(keys)]
-
-    def line(values: Sequence[str]) -> str:
-        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
-
-    return "\n".join([line(keys), line(["-" * w for w in widths]), *map(line, cells)])
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
+    return report.table(rows, keys)

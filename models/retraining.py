@@ -52,11 +52,11 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from . import artifacts, cards, datasets, evaluation, features, training
+from . import artifacts, cards, datasets, evaluation, features, report, training
 from .artifacts import Artifact
 from .datasets import Corpus
 from .normalise import normalise
-from .training import HeldOut, TrainingSet
+from .splits import HeldOut, TrainingSet
 
 LABEL_WEIGHT = 5.0
 LABEL_TEST_FRACTION = 0.2
@@ -325,23 +325,9 @@ COMPARISON_KEYS = ("task", "split", "n", "positive", "old roc_auc", "new roc_auc
                    "minimum", "old ap", "new ap", "verdict")
 
 
-def table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str] = COMPARISON_KEYS) -> str:
-    """The comparison as a fixed-width table (also valid Markdown)."""
-    cells = [[_cell(row.get(key), signed=key == "change") for key in keys] for row in rows]
-    widths = [max(len(key), *(len(r[i]) for r in cells)) for i, key in enumerate(keys)]
-
-    def line(values: Sequence[str]) -> str:
-        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
-
-    return "\n".join([line(keys), line(["-" * w for w in widths]), *map(line, cells)])
-
-
-def _cell(value: Any, signed: bool = False) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:+.4f}" if signed else f"{value:.4f}"
-    return str(value)
+def table(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The comparison as a table, the change signed."""
+    return report.table(rows, COMPARISON_KEYS, signed={"change"})
 
 
 def run(labels_path: Path, data_dir: Path, artifacts_dir: Path, out_dir: Path | None = None,

@@ -20,7 +20,6 @@ abuse.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from sklearn.pipeline import Pipeline
 from . import artifacts, cards, datasets, evaluation, features, identity_mentions
 from .datasets import Corpus
 from .normalise import normalise
+from .splits import HeldOut, TrainingSet
 
 SPAM_WEIGHTS = {"sms": 0.1, "instagram": 1.0}  # YouTube videos count 1.0
 TOXICITY_WEIGHTS = {"tweeteval-offensive": 1.0, "tweeteval-hate": 0.3,
@@ -39,41 +39,6 @@ TOXICITY_WEIGHTS = {"tweeteval-offensive": 1.0, "tweeteval-hate": 0.3,
                     "civil-comments-civil": 0.3, "fox-news": 1.0,
                     "civil-train": 0.3, identity_mentions.NAME: 1.0}
 CIVIL_TRAIN_FRACTION = 0.5  # of the toxicity civil reference; the rest stays held out
-
-
-@dataclass(frozen=True)
-class TrainingSet:
-    """Corpora and the weight each row of them gets when fitting."""
-
-    name: str
-    parts: tuple[tuple[Corpus, float], ...]
-
-    @property
-    def texts(self) -> list[str]:
-        return [text for corpus, _ in self.parts for text in corpus.texts]
-
-    @property
-    def labels(self) -> np.ndarray:
-        return np.concatenate([corpus.labels for corpus, _ in self.parts])
-
-    @property
-    def weights(self) -> np.ndarray:
-        return np.concatenate([np.full(len(corpus), w, dtype=float) for corpus, w in self.parts])
-
-    def describe(self) -> list[dict[str, Any]]:
-        return [{"corpus": c.name, "rows": len(c), "positive": int(c.labels.sum()), "weight": w}
-                for c, w in self.parts]
-
-
-@dataclass(frozen=True)
-class HeldOut:
-    """One evaluation split: test rows the model trained on ``train`` never saw;
-    ``left_out`` when no row of the test corpus was trained on (leave one corpus out)."""
-
-    name: str
-    test: Corpus
-    train: TrainingSet
-    left_out: bool = False
 
 
 def civil_reference(corpora: Sequence[Corpus]) -> Corpus:

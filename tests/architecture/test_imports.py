@@ -6,8 +6,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("moderation", "workers", "models")
 
@@ -85,17 +83,13 @@ def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-MODELS_CYCLE = ["models.cards", "models.evaluation", "models.training"]
-
-
 def test_no_module_imports_itself_back_through_others():
-    assert [cycle for cycle in cycles(graph()) if cycle != MODELS_CYCLE] == []
+    assert cycles(graph()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="models.training/cards/evaluation still import each "
-                   "other (the models/ split, audit P4)")
 def test_the_models_package_has_no_cycle():
-    assert MODELS_CYCLE not in cycles(graph())
+    """training, evaluation and cards share splits.py and report.py instead of each other."""
+    assert [cycle for cycle in cycles(graph()) if cycle[0].startswith("models.")] == []
 
 
 def test_the_app_never_imports_the_worker():

@@ -7,7 +7,7 @@ import pytest
 
 from models import evaluation
 from models.datasets import Corpus
-from models.training import HeldOut, TrainingSet
+from models.splits import HeldOut, TrainingSet
 
 
 def test_calibration_error_is_the_weighted_gap_between_score_and_rate() -> None:

@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 
 from models import features, training
 from models.datasets import Corpus
-from models.training import TrainingSet
+from models.splits import TrainingSet
 from tests.models.conftest import KIND, TOXIC
 
 

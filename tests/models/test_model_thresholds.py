@@ -7,7 +7,7 @@ import pytest
 
 from models import evaluation
 from models.datasets import CIVIL_REFERENCE, Corpus
-from models.training import HeldOut, TrainingSet
+from models.splits import HeldOut, TrainingSet
 
 TRAIN = TrainingSet("toxicity", ())
 
