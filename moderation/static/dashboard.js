@@ -1,12 +1,13 @@
-// The Dashboard tab (inlined into review.js, whose call, h, $ and say it uses): one request to
+// The Dashboard tab (inlined into review.js, whose call, h, $, t, number and say it uses): one request to
 // /stats, drawn with uPlot (served from /moderate/vendor/), each chart beside a table of its
 // numbers for screen readers and for reading exact values.
 const OUTCOMES = [
-  ['approved', 'Approved', '#1a7f37'], ['held', 'Held', '#bf8700'], ['spam', 'Spam', '#8250df'],
-  ['rejected', 'Rejected', '#b42318'], ['taken_down', 'Taken down', '#24292f'],
+  ['approved', t('dashboard.approved'), '#1a7f37'], ['held', t('dashboard.held'), '#bf8700'],
+  ['spam', t('dashboard.spam'), '#8250df'], ['rejected', t('dashboard.rejected'), '#b42318'],
+  ['taken_down', t('dashboard.taken_down'), '#24292f'],
 ];
-const DECIDERS = [['automatic', 'Automatic', '#1a56c4'], ['moderator', 'Moderator', '#bf3989']];
-const WAITS = [['median_seconds', 'Median', '#1a56c4'], ['p90_seconds', '90th percentile', '#b42318']];
+const DECIDERS = [['automatic', t('dashboard.automatic'), '#1a56c4'], ['moderator', t('dashboard.moderator'), '#bf3989']];
+const WAITS = [['median_seconds', t('dashboard.median'), '#1a56c4'], ['p90_seconds', t('dashboard.p90'), '#b42318']];
 const plots = {};
 
 const duration = seconds => {
@@ -17,7 +18,7 @@ const duration = seconds => {
   return (seconds / 86400).toFixed(1) + ' d';
 };
 
-const bucketLabel = (iso, bucket) => new Date(iso).toLocaleString(undefined, bucket === 'hour'
+const bucketLabel = (iso, bucket) => new Date(iso).toLocaleString(LANG, bucket === 'hour'
   ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
   : { year: 'numeric', month: 'short', day: 'numeric' });
 
@@ -47,10 +48,10 @@ const timeChart = (id, stats, columns, format) => {
       ...(format === duration ? {} : { incrs: WHOLE }) }],
   }, [xs, ...columns.map(([key]) => stats.buckets.map(row => row[key]))]);
   $('table-' + id).replaceChildren(numbersTable(
-    `${$(id + '-title').textContent} per ${stats.bucket}`,
-    [stats.bucket === 'hour' ? 'Hour' : 'Day', ...columns.map(([, label]) => label)],
+    t('dashboard.per.' + stats.bucket, { title: $(id + '-title').textContent }),
+    [t('dashboard.' + stats.bucket), ...columns.map(([, label]) => label)],
     [...stats.buckets.map(row => [bucketLabel(row.start, stats.bucket), ...columns.map(([key]) => format(row[key]))]),
-      ['Whole period', ...columns.map(([key]) => format(stats.totals[key]))]]));
+      [t('dashboard.whole_period'), ...columns.map(([key]) => format(stats.totals[key]))]]));
 };
 
 const reasonsChart = stats => {
@@ -58,14 +59,14 @@ const reasonsChart = stats => {
   const names = reasons.map(row => row.check);
   draw('reasons', {
     scales: { x: { time: false, range: [-0.5, Math.max(names.length, 1) - 0.5] } },
-    series: [{}, { label: 'Comments held', stroke: '#bf8700', fill: '#bf870066',
+    series: [{}, { label: t('dashboard.comments_held'), stroke: '#bf8700', fill: '#bf870066',
       paths: uPlot.paths.bars({ size: [0.6] }), points: { show: false } }],
     axes: [{ values: (u, ticks) => ticks.map(tick => names[tick] ?? ''), incrs: [1] }, { incrs: WHOLE }],
   }, [names.map((_, index) => index), reasons.map(row => row.comments)]);
   $('table-reasons').replaceChildren(reasons.length
-    ? numbersTable('Checks that held comments in the period', ['Check', 'Comments held'],
+    ? numbersTable(t('dashboard.reasons_caption'), [t('dashboard.check'), t('dashboard.comments_held')],
       reasons.map(row => [row.check, row.comments]))
-    : h('p', { class: 'empty' }, 'No comment was held in this period.'));
+    : h('p', { class: 'empty' }, t('dashboard.none_held')));
 };
 
 const figure = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
@@ -78,16 +79,17 @@ const loadDashboard = async () => {
     bucket: days > 7 ? 'day' : 'hour' });
   const stats = await call('stats?' + query);
   const queue = stats.queue;
+  const count = value => number.format(value ?? 0);
+  const waiting = (now, oldest) => oldest ? t('dashboard.oldest_since', { count: now, when: when(oldest) }) : count(now);
   $('queue-now').replaceChildren(
-    figure('Held now', `${queue.held}` + (queue.oldest_held ? `, oldest since ${when(queue.oldest_held)}` : '')),
-    figure('Pending now', `${queue.pending}` + (queue.oldest_pending ? `, oldest since ${when(queue.oldest_pending)}` : '')),
-    figure('Median time to decision', duration(stats.totals.median_seconds)),
-    figure('90th percentile', duration(stats.totals.p90_seconds)));
-  const count = value => String(value ?? 0);
+    figure(t('dashboard.held_now'), waiting(queue.held, queue.oldest_held)),
+    figure(t('dashboard.pending_now'), waiting(queue.pending, queue.oldest_pending)),
+    figure(t('dashboard.median_wait'), duration(stats.totals.median_seconds)),
+    figure(t('dashboard.p90'), duration(stats.totals.p90_seconds)));
   timeChart('outcomes', stats, OUTCOMES, count);
   timeChart('deciders', stats, DECIDERS, count);
   timeChart('waits', stats, WAITS, duration);
   reasonsChart(stats);
-  say(`Dashboard: ${stats.buckets.length} ${stats.bucket}s loaded.`);
+  say(t('dashboard.loaded.' + stats.bucket, { count: stats.buckets.length }));
 };
 $('period').addEventListener('change', () => loadDashboard().catch(error => say(error.message)));

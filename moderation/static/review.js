@@ -9,9 +9,24 @@
   const $ = id => document.getElementById(id);
 
   //= include safe_dom.js
-  const when = iso => new Date(iso).toLocaleString();
+  // Every word is the page's catalog's (moderation/static/i18n/review/), in the page's language.
+  const LANG = document.documentElement.lang;
+  const MESSAGES = JSON.parse($('messages').textContent);
+  const plural = new Intl.PluralRules(LANG);
+  const number = new Intl.NumberFormat(LANG);
+  const t = (key, values = {}) => {
+    const message = MESSAGES[key] ?? key;
+    const text = typeof message === 'string' ? message : message[plural.select(values.count)] ?? message.other;
+    return text.replace(/\{(\w+)\}/g, (whole, name) => !(name in values) ? whole
+      : typeof values[name] === 'number' ? number.format(values[name]) : String(values[name]));
+  };
+  // A message with an element inside ("on {thread}", the thread a link): the text around it.
+  const around = (message, name, element) => message.split(`{${name}}`)
+    .flatMap((part, index) => index ? [element, part] : [part]);
+  const when = iso => new Date(iso).toLocaleString(LANG);
   const say = text => { $('live').textContent = text; };
-  // The moderator actions (label, past tense, key) come from the server's lifecycle table.
+  // The moderator actions (name, key) come from the server's lifecycle table, their words from
+  // the catalog (action.<name>.label and .done).
   let ACTIONS = {};
 
   let token = sessionStorage.getItem(TOKEN);
@@ -22,9 +37,10 @@
   let queueCursor = null;
   let auditCursor = null;
 
+  // The API's stable error code in the moderator's words, else the server's own message.
   class ApiFailure extends Error {
     constructor(status, body) {
-      super(body.message || `HTTP ${status}`);
+      super(MESSAGES['error.' + body.error] ? t('error.' + body.error) : body.message || `HTTP ${status}`);
       this.status = status;
       this.body = body;
     }
@@ -39,7 +55,7 @@
     });
     const data = await response.json().catch(() => ({}));
     if (response.status === 401) {
-      signOut('That token is not valid (or was revoked). Paste a current one.');
+      signOut(t('sign_in.bad_token'));
       throw new ApiFailure(401, data);
     }
     if (!response.ok) throw new ApiFailure(response.status, data);
@@ -63,23 +79,23 @@
     token = $('token').value.trim();
     site = $('site').value.trim();
     if (!token || !site) {
-      $('sign-in-error').textContent = 'Paste your token and name the site to moderate.';
+      $('sign-in-error').textContent = t('sign_in.missing');
       return;
     }
     await open();
   });
-  $('sign-out').addEventListener('click', () => signOut('Signed out.'));
+  $('sign-out').addEventListener('click', () => signOut(t('sign_in.signed_out')));
 
   const open = async () => {
     try {
       const table = await call('actions');
-      ACTIONS = Object.fromEntries(table.actions.map(action => [action.name, action]));
+      ACTIONS = Object.fromEntries(table.actions.map(({ name, key }) => [name,
+        { key, label: t(`action.${name}.label`), done: t(`action.${name}.done`) }]));
       await loadQueue();
     } catch (error) {
       if (error.status === 401) return;
-      $('sign-in-error').textContent = error.status === 403
-        ? `This token may not moderate the site "${site}".`
-        : error.status === 422 ? `There is no site "${site}".` : 'The queue could not be loaded: ' + error.message;
+      $('sign-in-error').textContent = error.status === 403 ? t('sign_in.forbidden', { site })
+        : error.status === 422 ? t('sign_in.no_site', { site }) : t('sign_in.failed', { problem: error.message });
       return;
     }
     sessionStorage.setItem(TOKEN, token);
@@ -137,23 +153,24 @@
   const score = (label, value) => h('div', { class: 'score' },
     h('span', { class: 'score-label' }, label),
     value == null
-      ? h('span', { class: 'unscored' }, 'not scored')
-      : h('meter', { min: 0, max: 1, low: 0.5, high: 0.8, optimum: 0, value, 'aria-label': `${label} score` }),
-    value == null ? null : h('span', { class: 'score-value' }, Math.round(value * 100) + '%'));
+      ? h('span', { class: 'unscored' }, t('comment.unscored'))
+      : h('meter', { min: 0, max: 1, low: 0.5, high: 0.8, optimum: 0, value, 'aria-label': t('comment.score', { label }) }),
+    value == null ? null : h('span', { class: 'score-value' },
+      new Intl.NumberFormat(LANG, { style: 'percent' }).format(value)));
 
   const reasonItem = reason => {
     const details = Object.entries(reason)
       .filter(([key, value]) => !['check', 'terms'].includes(key) && value != null && typeof value !== 'object')
       .map(([key, value]) => key === 'detail' ? String(value) : `${key}: ${value}`);
     const terms = Array.isArray(reason.terms) ? reason.terms : [];
-    return h('li', {}, h('strong', {}, String(reason.check || 'reason')),
+    return h('li', {}, h('strong', {}, String(reason.check || t('comment.reason'))),
       details.length ? ' — ' + details.join(', ') : null,
       ...terms.flatMap(term => [' ', h('mark', {}, String(term))]));
   };
 
   const card = comment => {
     const history = comment.author_history;
-    const box = h('input', { type: 'checkbox', class: 'pick', 'aria-label': 'Select comment by ' + comment.author_name });
+    const box = h('input', { type: 'checkbox', class: 'pick', 'aria-label': t('comment.select', { name: comment.author_name }) });
     box.addEventListener('change', () => {
       if (box.checked) selected.add(comment.id); else selected.delete(comment.id);
       updateSelection();
@@ -166,29 +183,28 @@
     const thread = comment.thread || {};
     const preview = h('div', { class: 'published' });
     preview.append(safeHtml(comment.body_html || ''));
-    return h('li', { class: 'item', tabindex: '-1', 'data-id': comment.id, 'aria-label': 'Comment by ' + comment.author_name },
+    return h('li', { class: 'item', tabindex: '-1', 'data-id': comment.id, 'aria-label': t('comment.label', { name: comment.author_name }) },
       h('div', { class: 'head' }, box,
         h('strong', { class: 'author' }, comment.author_name),
-        comment.author_verified ? h('span', { class: 'verified', title: 'Confirmed their email address' }, '✓ verified') : null,
+        comment.author_verified ? h('span', { class: 'verified', title: t('comment.verified_title') }, t('comment.verified')) : null,
         comment.author_email ? h('span', { class: 'email' }, comment.author_email) : null,
         isHttp(comment.author_url) ? h('a', { href: comment.author_url, rel: 'nofollow ugc noopener', class: 'url' }, comment.author_url) : null,
-        h('span', { class: 'meta' }, 'on ',
-          isHttp(thread.url) ? h('a', { href: thread.url, rel: 'noopener' }, thread.title || thread.key) : (thread.title || thread.key || ''),
+        h('span', { class: 'meta' }, ...around(t('comment.on'), 'thread',
+          isHttp(thread.url) ? h('a', { href: thread.url, rel: 'noopener' }, thread.title || thread.key) : (thread.title || thread.key || '')),
           ' · ', h('time', { datetime: comment.created_at }, when(comment.created_at)))),
-      history ? h('p', { class: 'history' }, `Author history: ${history.approved} approved · ${history.held} held · `
-        + `${history.rejected} rejected · ${history.spam} spam`) : null,
-      h('div', { class: 'scores' }, score('Spam', comment.spam_score), score('Toxicity', comment.toxicity_score)),
-      comment.reasons && comment.reasons.length ? h('ul', { class: 'reasons', 'aria-label': 'Why it is here' }, ...comment.reasons.map(reasonItem)) : null,
+      history ? h('p', { class: 'history' }, t('comment.history', history)) : null,
+      h('div', { class: 'scores' }, score(t('comment.spam'), comment.spam_score), score(t('comment.toxicity'), comment.toxicity_score)),
+      comment.reasons && comment.reasons.length ? h('ul', { class: 'reasons', 'aria-label': t('comment.reasons') }, ...comment.reasons.map(reasonItem)) : null,
       highlighted(comment.body || '', termsOf(comment)),
-      h('details', {}, h('summary', {}, 'As published'), preview),
+      h('details', {}, h('summary', {}, t('comment.published')), preview),
       h('p', { class: 'problem', role: 'alert' }),
       h('div', { class: 'actions' }, ...verdicts.map(decide),
-        h('button', { type: 'button', class: 'ban', onclick: () => banAuthor(comment.id) }, 'Ban author',
+        h('button', { type: 'button', class: 'ban', onclick: () => banAuthor(comment.id) }, t('ban.button'),
           h('kbd', { 'aria-hidden': 'true' }, 'b'))));
   };
 
   const updateSelection = () => {
-    $('selected-count').textContent = selected.size + ' selected';
+    $('selected-count').textContent = t('queue.selected', { count: selected.size });
     for (const button of document.querySelectorAll('[data-bulk]')) button.disabled = selected.size === 0;
     $('select-all').checked = items.length > 0 && selected.size === items.length;
   };
@@ -224,7 +240,7 @@
       return;
     }
     removeItem(id);
-    say(`${ACTIONS[decision].done}: comment by ${item.comment.author_name}.`);
+    say(t('comment.decided', { done: ACTIONS[decision].done, name: item.comment.author_name }));
     if (items.length) move(index); else $('queue-empty').focus();
   };
 
@@ -238,8 +254,8 @@
     if (button.disabled) return;
     if (!button.dataset.armed) {
       button.dataset.armed = 'yes';
-      button.firstChild.textContent = 'Confirm ban';
-      say(`Press Confirm ban to ban ${name}: their future comments on this site will be rejected.`);
+      button.firstChild.textContent = t('ban.confirm');
+      say(t('ban.ask', { name }));
       return;
     }
     try {
@@ -249,8 +265,8 @@
       return;
     }
     button.disabled = true;
-    button.firstChild.textContent = 'Author banned';
-    say(`Banned ${name}: their future comments will be rejected.`);
+    button.firstChild.textContent = t('ban.done');
+    say(t('ban.said', { name }));
   };
 
   const decideSelected = async decision => {
@@ -260,17 +276,17 @@
     try {
       result = await call('decisions', { decisions: ids.map(id => ({ id, decision })) });
     } catch (error) {
-      if (error.status !== 401) say('The decisions were not sent: ' + error.message);
+      if (error.status !== 401) say(t('bulk.not_sent', { problem: error.message }));
       return;
     }
     for (const outcome of result.results) {
       if (outcome.ok) removeItem(outcome.id);
       else {
         const item = items.find(entry => entry.comment.id === outcome.id);
-        if (item) item.el.querySelector('.problem').textContent = outcome.message || outcome.error || 'Failed.';
+        if (item) item.el.querySelector('.problem').textContent = outcome.message || outcome.error || t('comment.failed');
       }
     }
-    say(`${ACTIONS[decision].done}: ${result.succeeded}` + (result.failed ? `, ${result.failed} failed.` : '.'));
+    say(t(result.failed ? 'bulk.decided_some_failed' : 'bulk.decided', { done: ACTIONS[decision].done, ...result }));
     if (items.length) move(Math.min(Math.max(current, 0), items.length - 1));
   };
 
@@ -325,8 +341,8 @@
       $('audit').append(h('tr', {},
         h('td', {}, h('time', { datetime: entry.at }, when(entry.at))),
         h('td', {}, h('code', {}, entry.comment_id)),
-        h('td', {}, entry.from_status || '—'),
-        h('td', {}, entry.to_status),
+        h('td', {}, entry.from_status ? t('status.' + entry.from_status) : '—'),
+        h('td', {}, t('status.' + entry.to_status)),
         h('td', {}, entry.actor),
         h('td', {}, entry.reason || '')));
     }

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
 
 from .. import demo
+from . import review_catalogs
 
 bp = Blueprint("pages", __name__)
 demo_bp = Blueprint("demo_page", __name__)
@@ -46,7 +47,13 @@ def count_js() -> Response:
 
 @bp.get("/moderate/")
 def review_page() -> Response:
-    response = Response(render_template("review.html"))
+    """In the moderator's language (``?lang=``, else Accept-Language): the template's words
+    and, as a JSON data block, review.js's."""
+    lang = review_catalogs.choose(request.args.get("lang"), request.accept_languages)
+    response = Response(render_template(
+        "review.html", lang=lang, dir=review_catalogs.direction(lang),
+        t=review_catalogs.translator(lang), messages=review_catalogs.catalogs()[lang]))
+    response.vary.add("Accept-Language")
     response.headers["Content-Security-Policy"] = REVIEW_POLICY
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
