@@ -33,7 +33,8 @@ def change_status(comment: Comment, target: Status, *, actor: str, reason: str |
     comment.status = target
     if target in FINAL_DECISIONS:
         comment.decided_at, comment.decided_by = utcnow(), actor
-    change = StatusChange(comment_id=comment.id, from_status=current.value,
+    change = StatusChange(comment_id=comment.id, site_id=comment.site_id,
+                          comment_created_at=comment.created_at, from_status=current.value,
                           to_status=target.value, actor=actor, reason=reason,
                           details=details or {})
     db.session.add(change)

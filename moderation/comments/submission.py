@@ -75,13 +75,14 @@ _SUBMITTED = ("public_id", "site_id", "thread_id", "parent_id", "author_name", "
               "body_digest", "body_html", "honeypot_filled")
 _NEW_COMMENT = insert(_comments).values({
     name: bindparam(f"new_{name}", type_=_comments.c[name].type) for name in _SUBMITTED
-}).returning(_comments.c.id, _comments.c.created_at)
+}).returning(_comments.c.id, _comments.c.site_id, _comments.c.created_at)
 _ENTRY = {"from_status": None, "to_status": Status.PENDING.value, "actor": str(Role.SUBMISSION)}
 _new = _NEW_COMMENT.cte("new_comment")
 _NEW_COMMENT_WITH_ENTRY = insert(_changes).from_select(
-    ["comment_id", "from_status", "to_status", "actor", "created_at"],
-    select(_new.c.id, null(), literal(_ENTRY["to_status"]), literal(_ENTRY["actor"]),
-           _new.c.created_at),
+    ["comment_id", "site_id", "comment_created_at", "from_status", "to_status", "actor",
+     "created_at"],
+    select(_new.c.id, _new.c.site_id, _new.c.created_at, null(),
+           literal(_ENTRY["to_status"]), literal(_ENTRY["actor"]), _new.c.created_at),
 ).returning(_changes.c.comment_id)
 
 
@@ -142,10 +143,11 @@ def _store(comment: dict) -> int:
         with autocommit() as connection:
             return connection.execute(_NEW_COMMENT_WITH_ENTRY, params).scalar_one()
     with db.engine.begin() as connection:
-        comment_id, created_at = connection.execute(_NEW_COMMENT, params).one()
-        connection.execute(insert(_changes), {"comment_id": comment_id, "created_at": created_at,
-                                              **_ENTRY})
-    return comment_id
+        new = connection.execute(_NEW_COMMENT, params).one()
+        connection.execute(insert(_changes), {
+            "comment_id": new.id, "site_id": new.site_id, "comment_created_at": new.created_at,
+            "created_at": new.created_at, **_ENTRY})
+    return new.id
 
 
 def _read_prior(site: SitePolicy, key: str, digest: str, ip_digest: str | None) -> _Prior:

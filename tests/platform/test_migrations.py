@@ -58,3 +58,18 @@ def test_migrations_walk_down_and_up_over_stored_comments(app, post_comment):
         upgrade()
         assert db.session.scalar(text("SELECT count(*) FROM status_changes")) == log_entries
         assert db.session.scalar(text("SELECT public_id FROM comments")) == posted
+
+
+def test_status_changes_get_their_comments_site_and_submission_time_on_the_way_up(
+        app, post_comment):
+    post_comment(body="first")
+    post_comment(body="second", thread="another-article")
+    with app.app_context():
+        db.session.rollback()
+        downgrade(revision="0012")
+        upgrade()
+        copies = db.session.execute(text(
+            "SELECT s.site_id, c.site_id, s.comment_created_at, c.created_at "
+            "FROM status_changes s JOIN comments c ON c.id = s.comment_id")).all()
+    assert len(copies) >= 4  # each comment's submission and scoring
+    assert all(row[0] == row[1] and row[2] == row[3] for row in copies)
