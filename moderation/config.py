@@ -66,6 +66,9 @@ class Config:
         self.PUBLIC_BASE_URL = (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
         self.CONFIRMATION_LINK_DAYS = int(env.get("CONFIRMATION_LINK_DAYS", 7))
         self.REPLY_BATCH_SECONDS = int(env.get("REPLY_BATCH_SECONDS", 300))
+        # An owed email's job is published again after this (longer than a job's retries).
+        self.MAIL_CLAIM_SECONDS = int(env.get("MAIL_CLAIM_SECONDS", 300))
+        self.DIGEST_CHECK_SECONDS = int(env.get("DIGEST_CHECK_SECONDS", 300))
         # Bearer token for /metrics; unset, /metrics answers 404 (see README "Metrics").
         self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
         # flask-smorest: the OpenAPI document at /openapi.json

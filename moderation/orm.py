@@ -62,6 +62,17 @@ class Site(db.Model):
     # is kept encrypted like emails (privacy.seal_secret).
     webhook_url: Mapped[str | None] = mapped_column(String(2048))
     webhook_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The From of this site's mail (None: MAIL_FROM).
+    mail_from: Mapped[str | None] = mapped_column(String(320))
+    # Who gets the moderators' digest: a JSON list of addresses, sealed like an email
+    # (sites.moderator_emails opens it); None, no digest.
+    moderator_emails_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A digest is due once the oldest held comment is this old, or this many are held;
+    # at most one per digest interval (digest_sent_at: the last).
+    digest_held_age_seconds: Mapped[int] = mapped_column(default=3600)
+    digest_held_count: Mapped[int] = mapped_column(default=20)
+    digest_interval_seconds: Mapped[int] = mapped_column(default=4 * 3600)
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -198,6 +209,10 @@ class Subscription(db.Model):
     # Replies published up to here were notified: a rerun of a job sends nothing twice.
     notified_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outbox of this address's mail (notifications/due.py): set, a confirmation or a
+    # reply email is owed, and a relay publishes its job once this time has come.
+    confirmation_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    replies_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

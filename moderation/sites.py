@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,8 +19,11 @@ from .errors import ValidationFailed
 from .extensions import db
 from .orm import Site
 from .outbox.after_commit import call_after_commit
+from .privacy import privacy
 
 SITE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# The digest's thresholds and interval: counts and seconds, each at least 1.
+DIGEST_SETTINGS = ("digest_held_age_seconds", "digest_held_count", "digest_interval_seconds")
 # How long a process may serve a site's policy without reading it again. A change made in
 # this process (ORM insert, update or delete of a Site) drops the cache at once; one made in
 # another process (``moderation sites …`` on another host) shows within this many seconds.
@@ -110,26 +115,6 @@ def all_allowed_origins() -> frozenset[str]:
         for origin in origins or []))
 
 
-# What a site may tune, per model: the verdict rules of checks/model_scores.py.
-THRESHOLD_RULES = {"spam": ("hold", "auto_spam"), "toxicity": ("hold", "auto_reject")}
-
-
-def parse_threshold(setting: str) -> tuple[str, str, float]:
-    """``toxicity.hold=0.7`` → ``("toxicity", "hold", 0.7)``; ValueError says what is wrong."""
-    name, _, value = setting.partition("=")
-    model, _, rule = name.strip().partition(".")
-    if rule not in THRESHOLD_RULES.get(model, ()):
-        choices = ", ".join(f"{m}.{r}" for m, rules in THRESHOLD_RULES.items() for r in rules)
-        raise ValueError(f"{name!r} is not one of {choices}")
-    try:
-        threshold = float(value)
-    except ValueError:
-        threshold = -1.0
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"{name} must be a number from 0 to 1, not {value!r}")
-    return model, rule, threshold
-
-
 def set_thresholds(site: Site, changes: list[tuple[str, str, float]], *, reset: bool) -> None:
     thresholds = {} if reset else {model: dict(rules) for model, rules in
                                    (site.score_thresholds or {}).items()}
@@ -140,12 +125,14 @@ def set_thresholds(site: Site, changes: list[tuple[str, str, float]], *, reset: 
 
 
 def create_site(site_id: str, name: str | None, origins: list[str], **policy) -> Site:
-    """Raises ValueError for a policy that cannot work (non-http origin, trust after one)."""
+    """Raises ValueError for a policy that cannot work (non-http origin, trust after one,
+    an address that is none)."""
     if not SITE_ID.fullmatch(site_id):
         raise ValueError("a site id is 1-64 letters, digits, '.', '_' or '-'")
     _check_policy(policy)
     site = Site(id=site_id, name=name or site_id,
-                allowed_origins=sorted({normalise_origin(o) for o in origins}), **policy)
+                allowed_origins=sorted({normalise_origin(o) for o in origins}),
+                **_stored(policy))
     db.session.add(site)
     db.session.commit()
     return site
@@ -163,12 +150,48 @@ def update_site(site_id: str, name: str | None = None, origins: list[str] | None
         changes["name"] = name
     if origins:
         changes["allowed_origins"] = sorted({normalise_origin(o) for o in origins})
-    for key, value in changes.items():
+    for key, value in _stored(changes).items():
         setattr(site, key, value)
     db.session.commit()
     return site
 
 
 def _check_policy(policy: dict) -> None:
+    """Also normalises the addresses given (``mail_from``, ``moderator_emails``) in place."""
     if policy.get("auto_approve_after") == 1:
         raise ValueError("auto-approve needs at least 2 approved comments (or 0 for off)")
+    for setting in DIGEST_SETTINGS:
+        if policy.get(setting) is not None and policy[setting] < 1:
+            raise ValueError(f"{setting.replace('_', ' ')} must be a positive number")
+    if policy.get("mail_from"):
+        policy["mail_from"] = _address(policy["mail_from"], "the sender address")
+    if policy.get("moderator_emails") is not None:
+        policy["moderator_emails"] = sorted({_address(email, "a moderator address")
+                                             for email in policy["moderator_emails"]})
+
+
+def _address(text: str, what: str) -> str:
+    """The normalised address; the error never repeats it (it may reach a log)."""
+    try:
+        return validate_email(text.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(f"{what} is not a valid email address") from error
+
+
+def _stored(policy: dict) -> dict:
+    """The policy as the site's columns: moderator addresses sealed, an empty sender unset."""
+    stored = dict(policy)
+    if "moderator_emails" in stored:
+        emails = stored.pop("moderator_emails")
+        stored["moderator_emails_ciphertext"] = (
+            privacy().seal_secret(json.dumps(emails)) if emails else None)
+    if "mail_from" in stored:
+        stored["mail_from"] = stored["mail_from"] or None
+    return stored
+
+
+def moderator_emails(site: Site) -> list[str]:
+    """The addresses the site's digest goes to (personal data: never log them)."""
+    if site.moderator_emails_ciphertext is None:
+        return []
+    return json.loads(privacy().open_secret(site.moderator_emails_ciphertext))

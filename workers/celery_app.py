@@ -49,6 +49,10 @@ def celery_init_app(app: Flask) -> Celery:
                 "task": "workers.tasks.sweep_pending",
                 "schedule": float(app.config["SWEEP_INTERVAL_SECONDS"]),
             },
+            "send-moderator-digests": {
+                "task": "workers.tasks.send_moderator_digests",
+                "schedule": float(app.config["DIGEST_CHECK_SECONDS"]),
+            },
             "drop-expired-ip-hashes": {
                 "task": "workers.tasks.apply_retention",
                 "schedule": 24 * 3600.0,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from moderation import scoring
 from moderation.comments import data_requests
 from moderation.lifecycle import Status
-from moderation.notifications import replies, subscriptions
+from moderation.notifications import digest, replies, subscriptions
 from moderation.outbox import sweeping, webhooks
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,15 @@ def send_confirmation(self, subscription_id: int) -> bool:
 @shared_task(bind=True, max_retries=MAIL_ATTEMPTS)
 def send_reply_notifications(self, subscription_id: int) -> float:
     """One email of the replies published since the last; within the batch time of the
-    last email, runs again when it ends (the burst is one email)."""
-    wait = _sending(self, replies.send_notifications, subscription_id)
-    if wait:
-        self.apply_async((subscription_id,), countdown=wait)
-    return wait
+    last email, the replies are owed for when it ends and the relay publishes this again
+    then (the burst is one email)."""
+    return _sending(self, replies.send_notifications, subscription_id)
+
+
+@shared_task
+def send_moderator_digests() -> int:
+    """Beat's: the digests due (a failed one is tried again at the next tick)."""
+    return digest.send_due_digests()
 
 
 def _sending(task, send, subscription_id: int):

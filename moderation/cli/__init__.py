@@ -18,16 +18,16 @@ from ..comments import data_requests
 from ..comments.lookup import find_thread
 from ..demo import demo
 from ..extensions import db
-from ..notifications import subscriptions
+from ..notifications import digest, subscriptions
 from ..orm import Site
 from ..outbox import relay, webhooks
 from ..outbox.queueing import has_broker
 from ..outbox.sweeping import sweep_pending
-from ..privacy import privacy
+from ..privacy import mask_email, privacy
 from ..privacy import rotation as key_rotation
 from ..review import labels
 from ..review import moderators as moderator_service
-from ..scoring.checks.model_scores import scorer, thresholds_for
+from ..scoring.checks.model_scores import parse_threshold, scorer, thresholds_for
 
 sites = AppGroup("sites", help="Configure the news sites allowed to use the service.")
 threads = AppGroup("threads", help="Manage article threads.")
@@ -70,7 +70,25 @@ def _policy_options(update: bool):
         click.option("--erasure-mode", type=click.Choice(["anonymise", "delete"]),
                      default=default("anonymise"), show_default=not update,
                      help="What a privacy erasure does to an author's comments."),
+        click.option("--mail-from", metavar="ADDRESS",
+                     help="The From of the site's notification mail (default MAIL_FROM; "
+                          "on update, '' goes back to it)."),
+        click.option("--moderator-email", "moderator_emails", multiple=True, metavar="ADDRESS",
+                     help="Send the moderators' digest here (repeat; on update, replaces the "
+                          "list). No address, no digest."),
+        click.option("--digest-held-age", type=click.IntRange(min=1), default=default(3600),
+                     show_default=not update,
+                     help="Digest once the oldest held comment is this many seconds old."),
+        click.option("--digest-held-count", type=click.IntRange(min=1), default=default(20),
+                     show_default=not update,
+                     help="Digest once this many comments are held."),
+        click.option("--digest-interval", type=click.IntRange(min=1), default=default(14400),
+                     show_default=not update,
+                     help="Seconds between two digests of the site, at least."),
     ]
+    if update:
+        options.append(click.option("--no-moderator-emails", is_flag=True,
+                                    help="Remove every moderator address (no more digests)."))
 
     def decorate(command):
         for option in reversed(options):
@@ -81,16 +99,24 @@ def _policy_options(update: bool):
 
 
 def _policy(premoderate, flood_interval, max_links, edit_window, blocked_words, held_words,
-            auto_approve_after, auto_approve_verified_only, erasure_mode, update: bool) -> dict:
-    """The options as the site's fields; on update, unset word lists change nothing."""
-    def words(given: tuple[str, ...]) -> list[str] | None:
+            auto_approve_after, auto_approve_verified_only, erasure_mode, mail_from,
+            moderator_emails, digest_held_age, digest_held_count, digest_interval,
+            update: bool, no_moderator_emails: bool = False) -> dict:
+    """The options as the site's fields; on update, unset lists change nothing."""
+    def listed(given: tuple[str, ...]) -> list[str] | None:
         return list(given) if given or not update else None
 
+    if no_moderator_emails and moderator_emails:
+        raise click.UsageError("give --moderator-email or --no-moderator-emails, not both")
     return {"premoderate": premoderate, "flood_interval_seconds": flood_interval,
             "max_links": max_links, "edit_window_seconds": edit_window,
-            "blocked_words": words(blocked_words), "held_words": words(held_words),
+            "blocked_words": listed(blocked_words), "held_words": listed(held_words),
             "auto_approve_after": auto_approve_after,
-            "auto_approve_verified_only": auto_approve_verified_only, "erasure_mode": erasure_mode}
+            "auto_approve_verified_only": auto_approve_verified_only, "erasure_mode": erasure_mode,
+            "mail_from": mail_from,
+            "moderator_emails": [] if no_moderator_emails else listed(moderator_emails),
+            "digest_held_age_seconds": digest_held_age, "digest_held_count": digest_held_count,
+            "digest_interval_seconds": digest_interval}
 
 
 @sites.command("create")
@@ -160,7 +186,7 @@ def site_thresholds(site_id, settings, reset):
     if site is None:
         raise click.ClickException(f"no site {site_id!r}")
     try:
-        changes = [site_service.parse_threshold(setting) for setting in settings]
+        changes = [parse_threshold(setting) for setting in settings]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--set") from error
     site_service.set_thresholds(site, changes, reset=reset)
@@ -169,13 +195,35 @@ def site_thresholds(site_id, settings, reset):
 
 @sites.command("list")
 def list_sites():
-    """List sites and their policy, as JSON lines."""
+    """List sites and their policy, as JSON lines (moderator addresses masked)."""
     for site in db.session.scalars(select(Site).order_by(Site.id)):
-        click.echo(json.dumps({
-            "id": site.id, "name": site.name, "origins": site.allowed_origins,
-            "premoderate": site.premoderate, "flood_interval": site.flood_interval_seconds,
-            "max_links": site.max_links, "edit_window": site.edit_window_seconds,
-        }))
+        click.echo(json.dumps(_site_summary(site)))
+
+
+@sites.command("show")
+@click.argument("site_id")
+def show_site(site_id):
+    """Print one site's policy as JSON (moderator addresses masked)."""
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise click.ClickException(f"no site {site_id!r}")
+    click.echo(json.dumps(_site_summary(site), indent=2))
+
+
+def _site_summary(site: Site) -> dict:
+    return {
+        "id": site.id, "name": site.name, "origins": site.allowed_origins,
+        "premoderate": site.premoderate, "flood_interval": site.flood_interval_seconds,
+        "max_links": site.max_links, "edit_window": site.edit_window_seconds,
+        "auto_approve_after": site.auto_approve_after,
+        "auto_approve_verified_only": site.auto_approve_verified_only,
+        "erasure_mode": site.erasure_mode, "mail_from": site.mail_from,
+        "moderator_emails": [mask_email(email)
+                             for email in site_service.moderator_emails(site)],
+        "digest_held_age": site.digest_held_age_seconds,
+        "digest_held_count": site.digest_held_count,
+        "digest_interval": site.digest_interval_seconds,
+    }
 
 
 @threads.command("close")
@@ -302,6 +350,14 @@ def sweep(older_than):
     click.echo(f"published {sweep_pending(age)} pending comments and deliveries")
 
 
+@click.command("digest")
+@with_appcontext
+def send_digests():
+    """Send the moderators' digests that are due (beat runs this every DIGEST_CHECK_SECONDS;
+    at most one per site per its digest interval, however often it runs)."""
+    click.echo(f"sent the digests of {digest.send_due_digests()} sites")
+
+
 @click.command("relay")
 @with_appcontext
 def relay_command():
@@ -333,5 +389,5 @@ def serve(host, port, workers, thread_count):
 
 def init_app(app: Flask) -> None:
     for command in (sites, threads, moderators, privacy_group, export_labels, retention, sweep,
-                    relay_command, serve, demo):
+                    send_digests, relay_command, serve, demo):
         app.cli.add_command(command)

@@ -22,10 +22,11 @@ _PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
 
 
 def compose(to: str, subject: str, template: str, headers: dict[str, str] | None = None,
-            **context: object) -> EmailMessage:
-    """A text body with an HTML alternative, from ``mail/<template>.txt`` and ``.html``."""
+            sender: str | None = None, **context: object) -> EmailMessage:
+    """A text body with an HTML alternative, from ``mail/<template>.txt`` and ``.html``;
+    from ``sender`` (a site's own address), else MAIL_FROM."""
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
+    message["From"] = sender or current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = f"<{uuid.uuid4().hex}@{message['From'].rpartition('@')[2]}>"

@@ -3,9 +3,10 @@
 A reply counts once it is approved (never while pending or held). The job goes by
 subscription: it sends, in one email, every reply published since the last one it
 told of (``notified_through``), so a rerun sends nothing twice. At most one email per
-REPLY_BATCH_SECONDS: a job within that time of the last email answers how long to
-wait, and the worker runs it again then, so a burst of replies is one more email.
-No email names another reader's address.
+REPLY_BATCH_SECONDS: a reply published within that time of the last email is owed
+for when it ends (``replies_due_at``, the outbox of ``due``), and a relay pass or the
+sweeper publishes the job then, broker or not, so a burst of replies is one more
+email. No email names another reader's address.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -23,8 +24,8 @@ from ..outbox.after_commit import call_after_commit
 from ..outbox.queueing import publish
 from ..privacy import privacy
 from . import links, mail
+from .due import SEND_REPLIES, retry_at
 
-SEND_REPLIES = "workers.tasks.send_reply_notifications"
 EXCERPT_CHARS = 280
 
 _parent = aliased(Comment)
@@ -37,11 +38,25 @@ def record_reply(reply: Comment, target: Status) -> None:
     parent = db.session.get(Comment, reply.parent_id)
     if parent is None or parent.email_digest in (None, reply.email_digest):
         return
-    subscription_id = db.session.scalar(select(Subscription.id).where(
+    subscription = db.session.scalar(select(Subscription).where(
         *_active(), Subscription.site_id == reply.site_id,
         Subscription.email_digest == parent.email_digest))
-    if subscription_id is not None:
-        call_after_commit(db.session, publish, SEND_REPLIES, subscription_id)
+    if subscription is None:
+        return
+    batch_ends = _batch_ends(subscription)
+    if batch_ends > utcnow():  # an email went out lately: this one waits for the batch
+        subscription.replies_due_at = batch_ends
+        return
+    subscription.replies_due_at = retry_at()
+    call_after_commit(db.session, publish, SEND_REPLIES, subscription.id)
+
+
+def _batch_ends(subscription: Subscription):
+    """When the subscription may have its next email."""
+    if subscription.last_notified_at is None:
+        return utcnow()
+    return subscription.last_notified_at + timedelta(
+        seconds=current_app.config["REPLY_BATCH_SECONDS"])
 
 
 def _active() -> tuple:
@@ -51,16 +66,23 @@ def _active() -> tuple:
 
 def send_notifications(subscription_id: int) -> float:
     """The job: one email of the replies not yet told of. Returns 0 when done, else the
-    seconds until this subscription may have its next email (run the job again then)."""
-    subscription = db.session.scalar(
-        select(Subscription).where(Subscription.id == subscription_id, *_active()))
-    if subscription is None:
+    seconds until this subscription may have its next email (then owed: ``due``)."""
+    found = db.session.execute(select(Subscription, and_(*_active()))
+                               .where(Subscription.id == subscription_id)).first()
+    if found is None:
+        return 0
+    subscription, active = found
+    owed_at = subscription.replies_due_at
+    if not active:
+        _settle(subscription_id, owed_at)
         return 0
     replies = _untold_replies(subscription)
     if not replies:
+        _settle(subscription_id, owed_at)
         return 0
     wait = _claim_slot(subscription.id)
     if wait:
+        _settle(subscription_id, owed_at, utcnow() + timedelta(seconds=wait))
         return wait
     site = db.session.get(Site, subscription.site_id)
     unsubscribe = links.link(links.UNSUBSCRIBE, subscription.id)
@@ -70,11 +92,22 @@ def send_notifications(subscription_id: int) -> float:
         else f"A new reply to your comment on {site.name}",
         "replies", headers={"List-Unsubscribe": f"<{unsubscribe}>",
                             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        site_name=site.name, unsubscribe_url=unsubscribe,
+        sender=site.mail_from, site_name=site.name, unsubscribe_url=unsubscribe,
         replies=[_summary(reply) for reply in replies]))
     subscription.notified_through = max(reply.decided_at for reply in replies)
     db.session.commit()
+    _settle(subscription_id, owed_at)
     return 0
+
+
+def _settle(subscription_id: int, owed_at=None, next_at=None) -> None:
+    """Owe the next email at ``next_at`` (None: nothing owed), unless a reply published
+    meanwhile changed what is owed (compare-and-set on ``owed_at``)."""
+    owed = (Subscription.replies_due_at.is_(None) if owed_at is None
+            else Subscription.replies_due_at == owed_at)
+    db.session.execute(update(Subscription).where(Subscription.id == subscription_id, owed)
+                       .values(replies_due_at=next_at))
+    db.session.commit()
 
 
 def _claim_slot(subscription_id: int) -> float:

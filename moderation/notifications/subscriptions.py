@@ -2,7 +2,8 @@
 
 Nothing but the confirmation is ever sent to an unconfirmed address, and at most one
 confirmation an hour per address and site, so our form cannot be used to mail-bomb
-someone else's inbox.
+someone else's inbox. An owed confirmation is in the outbox (``due``): a broker away
+when it was asked delays it, it does not lose it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from ..orm import Site, Subscription, utcnow
 from ..outbox.queueing import publish
 from ..privacy import SealedEmail, privacy
 from . import links, mail
+from .due import SEND_CONFIRMATION, retry_at
 
-SEND_CONFIRMATION = "workers.tasks.send_confirmation"
 CONFIRMATION_INTERVAL = timedelta(hours=1)
 
 
@@ -38,7 +39,7 @@ def opt_in(site_id: str, sealed: SealedEmail) -> None:
         .where(Subscription.id == subscription.id, Subscription.confirmed_at.is_(None),
                or_(Subscription.confirmation_sent_at.is_(None),
                    Subscription.confirmation_sent_at <= now - CONFIRMATION_INTERVAL))
-        .values(confirmation_sent_at=now)
+        .values(confirmation_sent_at=now, confirmation_due_at=retry_at())
     ).rowcount
     db.session.commit()
     if claimed:
@@ -60,16 +61,26 @@ def _find_or_create(site_id: str, sealed: SealedEmail) -> Subscription:
 
 
 def send_confirmation(subscription_id: int) -> bool:
-    """The job: email the confirmation link, unless confirmed meanwhile."""
-    subscription = db.session.get(Subscription, subscription_id)
-    if subscription is None or subscription.confirmed_at is not None:
+    """The job: email the owed confirmation link, unless confirmed, unsubscribed or
+    undeliverable meanwhile. The row stays locked while it sends, so a job published
+    twice sends once; an SMTP error leaves it owed."""
+    subscription = db.session.scalar(select(Subscription).where(
+        Subscription.id == subscription_id, Subscription.confirmation_due_at.is_not(None))
+        .with_for_update(skip_locked=True))
+    if subscription is None:
+        db.session.rollback()
         return False
-    site = db.session.get(Site, subscription.site_id)
-    mail.deliver(mail.compose(
-        privacy().open_email(subscription.email_ciphertext),
-        f"Confirm reply notifications from {site.name}", "confirm", site_name=site.name,
-        confirm_url=links.link(links.CONFIRM, subscription.id)))
-    return True
+    wanted = (subscription.confirmed_at is None and subscription.unsubscribed_at is None
+              and subscription.undeliverable_at is None)
+    if wanted:
+        site = db.session.get(Site, subscription.site_id)
+        mail.deliver(mail.compose(
+            privacy().open_email(subscription.email_ciphertext),
+            f"Confirm reply notifications from {site.name}", "confirm", sender=site.mail_from,
+            site_name=site.name, confirm_url=links.link(links.CONFIRM, subscription.id)))
+    subscription.confirmation_due_at = None
+    db.session.commit()
+    return wanted
 
 
 def confirm(token: str) -> Subscription:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import scoring
 from ..extensions import db
 from ..lifecycle import Status
+from ..notifications import due
 from ..orm import Comment, utcnow
 from . import queueing
 
@@ -127,6 +128,7 @@ def run(app: Flask, stop: threading.Event) -> None:
 def _pass() -> None:
     try:
         publish_all_pending()
+        due.publish_due()  # subscribers' mail owed by now (notifications/due.py)
     except SQLAlchemyError as error:
         db.session.rollback()
         log.warning("relay pass failed: %s", type(error).__name__)

@@ -14,7 +14,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import Column, bindparam, func, select, update
 
 from ..extensions import db
-from ..orm import Comment, Site
+from ..orm import Comment, Site, Subscription
 from . import privacy
 
 BATCH = 500
@@ -23,6 +23,8 @@ BATCH = 500
 SEALED: tuple[tuple[Column, Column], ...] = (
     (Comment.__table__.c.id, Comment.__table__.c.email_ciphertext),
     (Site.__table__.c.id, Site.__table__.c.webhook_secret_ciphertext),
+    (Site.__table__.c.id, Site.__table__.c.moderator_emails_ciphertext),
+    (Subscription.__table__.c.id, Subscription.__table__.c.email_ciphertext),
 )
 
 

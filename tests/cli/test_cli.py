@@ -8,13 +8,18 @@ import json
 def test_sites_create_and_list(app):
     runner = app.test_cli_runner()
     created = runner.invoke(args=["sites", "create", "daily", "--origin", "https://Daily.example/",
-                                  "--origin", "https://m.daily.example", "--premoderate"])
+                                  "--origin", "https://m.daily.example", "--premoderate",
+                                  "--moderator-email", "desk@newsroom.example"])
     assert created.exit_code == 0, created.output
     output = runner.invoke(args=["sites", "list"]).output
     listed = [json.loads(line) for line in output.splitlines()]
     assert listed == [{"id": "daily", "name": "daily", "premoderate": True, "flood_interval": 15,
                        "max_links": 2, "edit_window": 900,
-                       "origins": ["https://daily.example", "https://m.daily.example"]}]
+                       "origins": ["https://daily.example", "https://m.daily.example"],
+                       "auto_approve_after": 0, "auto_approve_verified_only": False,
+                       "erasure_mode": "anonymise", "mail_from": None,
+                       "moderator_emails": ["d***@n***.example"], "digest_held_age": 3600,
+                       "digest_held_count": 20, "digest_interval": 14400}]
 
 
 def test_sites_create_refuses_a_duplicate_unless_asked_not_to(app):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from moderation.extensions import db
 from moderation.orm import Site
+from moderation.sites import moderator_emails, update_site
 
 
 def update(app, *args: str):
@@ -33,3 +36,41 @@ def test_update_refuses_what_create_refuses(app, site):
     assert "no site 'gone'" in update(app, "gone", "--max-links", "1").output
     with app.app_context():
         assert db.session.get(Site, "news").auto_approve_after == 0
+
+
+def test_update_sets_the_sender_the_moderators_and_the_digest_thresholds(app, site):
+    result = update(app, "news", "--mail-from", " Comments@News.example ", "--moderator-email",
+                    "desk@newsroom.example", "--digest-held-age", "600", "--digest-held-count",
+                    "5", "--digest-interval", "3600")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        found = db.session.get(Site, "news")
+        assert (found.mail_from, moderator_emails(found), found.digest_held_age_seconds,
+                found.digest_held_count, found.digest_interval_seconds) == (
+            "Comments@news.example", ["desk@newsroom.example"], 600, 5, 3600)
+    assert update(app, "news", "--max-links", "3").exit_code == 0  # the rest stays
+    assert update(app, "news", "--mail-from", "", "--no-moderator-emails").exit_code == 0
+    with app.app_context():
+        found = db.session.get(Site, "news")
+        assert (found.mail_from, found.moderator_emails_ciphertext) == (None, None)
+        assert found.digest_held_count == 5
+
+
+def test_update_and_create_refuse_an_address_that_is_none_or_a_threshold_below_one(app, site):
+    refused = update(app, "news", "--moderator-email", "desk@newsroom.example",
+                     "--moderator-email", "not-an-address")
+    assert refused.exit_code == 2 and "a moderator address is not a valid email" in refused.output
+    assert "not-an-address" not in refused.output
+    assert "sender address is not a valid" in update(app, "news", "--mail-from", "x@").output
+    for option in ("--digest-held-age", "--digest-held-count", "--digest-interval"):
+        assert update(app, "news", option, "0").exit_code == 2
+    created = app.test_cli_runner().invoke(args=[
+        "sites", "create", "other", "--origin", "https://other.example",
+        "--moderator-email", "@nowhere"])
+    assert created.exit_code == 2 and "not a valid email" in created.output
+    with app.app_context():
+        found = db.session.get(Site, "news")
+        assert (found.moderator_emails_ciphertext, found.mail_from) == (None, None)
+        assert db.session.get(Site, "other") is None
+    with app.app_context(), pytest.raises(ValueError, match="positive"):
+        update_site("news", digest_held_count=0)

@@ -9,7 +9,9 @@ import pytest
 from moderation.extensions import db
 from moderation.notifications.replies import send_notifications
 from moderation.orm import Subscription
+from moderation.outbox.relay import InProcessRelay
 from tests.conftest import moderator_headers
+from tests.integration_fixtures import wait_for
 
 UNSUBSCRIBE = "/notifications/unsubscribe"
 
@@ -74,19 +76,21 @@ def test_a_burst_of_replies_is_one_more_email_after_the_batch_time(
     assert "Answer number 1." not in text and "New replies" in second["Subject"]
 
 
-def test_the_worker_runs_a_waiting_job_again_when_the_batch_time_ends(
-        app, subscriber, post_comment, monkeypatch):
-    from workers import tasks
-
+def test_without_a_broker_a_reply_within_the_batch_time_goes_out_when_it_ends(
+        app, subscriber, post_comment, inbox):
+    app.config["REPLY_BATCH_SECONDS"] = 2
     reply(post_comment, subscriber, "Answer one.")
-    reply(post_comment, subscriber, "Answer two.")
-    later = []
-    monkeypatch.setattr(tasks.send_reply_notifications, "apply_async",
-                        lambda args, countdown: later.append((args, countdown)))
+    reply(post_comment, subscriber, "Answer two.")  # within the batch time: owed for its end
+    assert len(inbox.to("ann@example.com")) == 2  # the confirmation and answer one
+    relay = InProcessRelay(app)  # what `moderation serve` runs beside the app without a broker
+    try:
+        wait_for(lambda: len(inbox.to("ann@example.com")) == 3, timeout=10)
+    finally:
+        relay.stop()
+    text = inbox.to("ann@example.com")[2].get_body(("plain",)).get_content()
+    assert "Answer two." in text and "Answer one." not in text
     with app.app_context():
-        subscription_id = db.session.scalars(db.select(Subscription.id)).one()
-        tasks.send_reply_notifications.run(subscription_id)
-    assert later and later[0][0] == (subscription_id,) and 290 < later[0][1] <= 300
+        assert db.session.scalars(db.select(Subscription)).one().replies_due_at is None
 
 
 def test_after_one_click_unsubscribe_nothing_more_is_sent(app, client, subscriber, post_comment,
