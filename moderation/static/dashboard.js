@@ -12,6 +12,7 @@ const plots = {};
 
 const duration = seconds => {
   if (seconds == null) return '—';
+  if (seconds > 0 && seconds < 1) return Math.round(seconds * 1000) + ' ms';
   if (seconds < 90) return Math.round(seconds) + ' s';
   if (seconds < 5400) return Math.round(seconds / 60) + ' min';
   if (seconds < 172800) return (seconds / 3600).toFixed(1) + ' h';

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 HELD_WORD = "lawsuit"
 # Records anything a payload manages to run: dialogs, and pushes onto window.__pwned.
 XSS_TRAP = """
@@ -204,6 +205,16 @@ def thread(request) -> str:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def readme_screenshots(artifacts) -> Path:
+    """Where the README's screenshots are taken: docs/ only when REFRESH_SCREENSHOTS=1 asks,
+    else test-artifacts/, so a test run leaves the tracked images alone."""
+    if os.environ.get("REFRESH_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        return DOCS
+    return artifacts
 
 
 def widget_form(page, *, body: str = "", name: str = "", email: str = "", website: str = ""):
