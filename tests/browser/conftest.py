@@ -9,7 +9,6 @@ set), where they fail.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -107,10 +106,12 @@ class LiveServer:
 
     def news_page(self, page, *, site: str = "news", thread: str, css: str = "",
                   widget: bool = True, before: str = "", after: str = "",
-                  path: str = "/article") -> None:
-        """Open a news article at ``path`` on the news origin, embedding the widget."""
+                  path: str = "/article", attributes: dict[str, str] | None = None) -> None:
+        """Open a news article at ``path`` on the news origin, embedding the widget (with
+        ``attributes`` on its script tag, such as ``data-theme``)."""
+        extra = "".join(f' {name}="{value}"' for name, value in (attributes or {}).items())
         script = (f'<script src="{self.url}/embed.js" data-site="{site}" '
-                  f'data-thread="{thread}" async></script>') if widget else ""
+                  f'data-thread="{thread}"{extra} async></script>') if widget else ""
         html = (NEWS_PAGE.replace("$title", "City council passes the budget")
                 .replace("$css", css).replace("$before", before).replace("$after", after)
                 .replace("$script", script))
@@ -120,7 +121,8 @@ class LiveServer:
         if widget:
             from playwright.sync_api import expect
 
-            expect(page.locator("#comments h2")).to_have_text(re.compile(r"^\d+ Comments?$"))
+            # loaded: the count heading, in whatever language the widget speaks, has words
+            expect(page.locator("#comments h2")).not_to_be_empty()
 
 
 @pytest.fixture(scope="session")
@@ -178,8 +180,8 @@ def new_context(browser) -> Iterator[Callable]:
     contexts = []
 
     def make(**options):
-        context = browser.new_context(locale="en-US", timezone_id="UTC",
-                                      viewport={"width": 1100, "height": 900}, **options)
+        context = browser.new_context(**{"locale": "en-US", "timezone_id": "UTC",
+                                         "viewport": {"width": 1100, "height": 900}, **options})
         context.set_default_timeout(5000)
         context.add_init_script(XSS_TRAP)
         contexts.append(context)
