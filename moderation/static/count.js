@@ -2,14 +2,17 @@
  *   <span data-comment-count-thread="2026/budget">Comments</span>
  * and load this once:
  *   <script src="https://comments.example/count.js" data-site="news" async></script>
- * Every marked element gets "N comments" from one GET /api/v1/counts call (per 100 threads);
- * on any failure the placeholder text stays. */
+ * Every marked element gets "N comments" from one GET /api/v1/counts call (per 100 threads), in
+ * the page's language (data-lang, else <html lang>, as the widget); on any failure the
+ * placeholder text stays. */
 (() => {
   'use strict';
   const me = document.currentScript;
   const site = me && me.dataset.site;
   if (!site || !me.src) return;
   const endpoint = new URL('api/v1/counts', me.src);
+  //= include i18n.js
+  const words = catalog(me.dataset.lang, me.src).then(([lang, messages]) => translator(lang, messages));
 
   const fill = async () => {
     const marked = [...document.querySelectorAll('[data-comment-count-thread]')];
@@ -27,9 +30,10 @@
       } catch (e) {
         continue; // counts are decoration: keep the placeholder
       }
+      const t = await words;
       for (const el of marked) {
         const n = counts[el.dataset.commentCountThread];
-        if (typeof n === 'number') el.textContent = n + (n === 1 ? ' comment' : ' comments');
+        if (typeof n === 'number') el.textContent = t({ one: '{count} comment', other: '{count} comments' }, { count: n });
       }
     }
   };

@@ -1,47 +1,68 @@
-/*! Leave A Reply widget: plain JS, no build step. Server strings are set as text; only body_html
- * (sanitized server-side, re-checked here in an inert <template>) becomes markup. */
-(() => {
+/*! Leave A Reply widget: plain JS, no build step (the server strips comments and spacing). Server
+ * strings are set as text; only body_html (sanitized server-side, re-checked here in an inert
+ * <template>) becomes markup. Its words come from message catalogs (i18n.js), its look from the
+ * --cm-* custom properties a host page sets and data-theme (README: Themes). */
+(async () => {
   'use strict';
   const me = document.currentScript;
-  const opt = (me && me.dataset) || {};
+  let opt = (me && me.dataset) || {};
   const host = document.querySelector(opt.container || '#comments');
   if (!opt.site || !me.src || !host || host.shadowRoot || !host.attachShadow) return;
+  opt = { ...host.dataset, ...opt }; // data-lang and data-theme may sit on the container too
+  const root = host.attachShadow({ mode: 'open' });
   const API = new URL('api/v1/', me.src).href;
   const THREAD = (opt.thread || location.pathname).slice(0, 512);
   const PAGE = opt.url || location.origin + location.pathname;
   const KEY = 'lar:' + opt.site + ':' + THREAD;
   const WAITING = ['pending', 'held'];
+  // The host's --cm-* properties inherit into the shadow root. data-theme sets the color-scheme
+  // that light-dark() picks by: light (the default), dark, or auto (the reader's system).
   const CSS = `:host{display:block!important}
-.lar{all:initial;display:block;contain:content;position:relative;padding:16px 0;background:#fff;color:#1f2328;font:15px/1.5 system-ui,sans-serif;overflow-wrap:anywhere}
+.lar{--bg:var(--cm-bg,light-dark(#fff,#0d1117));--fg:var(--cm-fg,light-dark(#1f2328,#e6edf3));--mu:var(--cm-muted,light-dark(#57606a,#9da7b3));--ac:var(--cm-accent,light-dark(#1a56c4,#58a6ff));--bd:#8c959f;--er:light-dark(#b42318,#ff7b72);--g:var(--cm-gap,16px);--r:var(--cm-radius,4px);all:initial;color-scheme:light;display:block;contain:content;position:relative;padding:var(--g) 0;background:var(--bg);color:var(--fg);font:var(--cm-font-size,15px)/1.5 var(--cm-font,system-ui,sans-serif);overflow-wrap:anywhere}
+[data-theme=dark]{color-scheme:dark}
+[data-theme=auto]{color-scheme:light dark}
 *{box-sizing:border-box}
-h2,h3{margin:16px 0 12px;font-size:19px;color:#111}
+h2,h3{margin:var(--g) 0 12px;font-size:1.25em}
 ol{list-style:none;margin:0;padding:0}
-.kids{margin:12px 0 0 20px;padding-left:12px;border-left:2px solid #d8dee4}
-.c{margin:0 0 16px}
-header,.acts,.hint,.err,.wait{font-size:14px;color:#57606a;margin:4px 0}
-.name{font-weight:700;color:#1f2328}
-a,.link{color:#0b57d0;text-decoration:underline}
+.kids{margin:12px 0 0;margin-inline-start:20px;padding-inline-start:12px;border-inline-start:2px solid var(--bd)}
+.c{margin:0 0 var(--g)}
+header,.acts,.hint,.err,.wait{font-size:.93em;color:var(--mu);margin:4px 0}
+.name{font-weight:700;color:var(--fg)}
+a,.link{color:var(--ac);text-decoration:underline}
 .body p,blockquote,pre{margin:6px 0}
-blockquote{border-left:3px solid #d0d7de;padding-left:10px}
-pre{overflow:auto;background:#f3f4f6;padding:8px}
-.wait{font-style:italic;color:#7a4100}
-.own>article{background:#fff8e6;padding:8px}
+blockquote{border-inline-start:3px solid var(--bd);padding-inline-start:10px}
+pre{overflow:auto;background:#8882;padding:8px}
+.wait{font-style:italic}
+.own>article{background:#f9c51320;padding:8px}
 button,input,select,textarea{font:inherit;color:inherit;margin:0}
-.link{background:none;border:0;padding:0 2px;margin-right:10px;cursor:pointer}
-.btn{background:#1a56c4;color:#fff;border:0;border-radius:4px;padding:8px 16px;font-weight:600;cursor:pointer;margin-bottom:12px}
+.link{background:none;border:0;padding:0 2px;margin-inline-end:10px;cursor:pointer}
+.btn{background:var(--ac);color:var(--bg);border:0;border-radius:var(--r);padding:8px 16px;font-weight:600;cursor:pointer;margin-bottom:12px}
 label{display:block;font-weight:600;margin-bottom:4px}
-input,textarea,select{padding:7px 9px;border:1px solid #8c959f;border-radius:4px;background:#fff}
+input,textarea,select{padding:7px 9px;border:1px solid var(--bd);border-radius:var(--r);background:var(--bg)}
 input,textarea{display:block;width:100%;max-width:520px}
 textarea{max-width:100%;min-height:96px}
 .field{margin:0 0 12px}
-.req,.err,.bad{color:#b42318}
-[aria-invalid=true]{border-color:#b42318;box-shadow:0 0 0 1px #b42318}
-:focus-visible{outline:3px solid #1a56c4;outline-offset:2px}
+.req,.err,.bad{color:var(--er)}
+[aria-invalid=true]{border-color:var(--er);box-shadow:0 0 0 1px var(--er)}
+:focus-visible{outline:3px solid var(--ac);outline-offset:2px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-.bar label{display:inline;margin-right:6px}
+.bar label{display:inline;margin-inline-end:6px}
 [hidden]{display:none!important}`;
 
   //= include safe_dom.js
+  //= include i18n.js
+
+  const [lang, messages] = await catalog(opt.lang, me.src);
+  const t = translator(lang, messages);
+  const dates = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const UNITS = { second: 60, minute: 60, hour: 24, day: 30, month: 12, year: Infinity };
+  const ago = iso => {
+    let n = Math.min(0, (Date.parse(iso) - Date.now()) / 1000);
+    for (const [unit, size] of Object.entries(UNITS)) {
+      if (-n < size) return dates.format(Math.trunc(n), unit);
+      n /= size;
+    }
+  };
 
   const call = async (path, method, body, token) => {
     const headers = {};
@@ -54,12 +75,25 @@ textarea{max-width:100%;min-height:96px}
       return { status: 0, data: {} };
     }
   };
-  const problem = r => r.data.error === 'duplicate' ? 'You have already posted this comment here.'
-    : r.status === 429 ? `You are posting too fast. Please wait ${r.retry || 'a few'} seconds and try again.`
-    : r.data.error === 'thread_closed' ? 'Comments are closed on this article.'
-    : r.data.error === 'edit_window_closed' ? 'The time to change this comment is over.'
-    : r.status ? 'Something went wrong. Please try again.' : 'The comment server could not be reached. Please try again.';
-  const friendly = msg => /^(Missing data|Shorter than minimum length 1\b)/.test(msg) ? 'Please fill in this field.' : msg;
+  // The API's stable error codes (API.md) in the reader's words.
+  const gone = t('This comment can no longer be changed.');
+  const ERRORS = {
+    duplicate: t('You have already posted this comment here.'),
+    thread_closed: t('Comments are closed on this article.'),
+    edit_window_closed: t('The time to change this comment is over.'),
+    conflict: gone,
+    not_found: gone,
+    unavailable: t('The comment service is busy. Please try again in a moment.'),
+  };
+  const problem = r => !r.status ? t('The comment server could not be reached. Please try again.')
+    : r.status === 429 ? t({ one: 'You are posting too fast. Please wait {count} second and try again.',
+      other: 'You are posting too fast. Please wait {count} seconds and try again.' }, { count: +r.retry || 5 })
+    : ERRORS[r.data.error] || t('Something went wrong. Please try again.');
+  // The server's field messages are English: the common ones in the reader's words.
+  const friendly = msg => /^(Missing data|Shorter than minimum length 1\b)/.test(msg) ? t('Please fill in this field.')
+    : /email/.test(msg) ? t('Not a valid email address.')
+    : /^Longer than/.test(msg) ? t('At most {count} characters.', { count: +msg.match(/\d+/)[0] })
+    : lang === 'en' ? msg : t('Please check this field.');
 
   // The reader's own comments on this device: {id: {t: author token, b: their text}}.
   const mine = () => { try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; } };
@@ -78,7 +112,6 @@ textarea{max-width:100%;min-height:96px}
   let replyTo = null;
   const own = {}; // id -> author view: status, editable_until, body_html…
 
-  const root = host.attachShadow({ mode: 'open' });
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
@@ -86,17 +119,17 @@ textarea{max-width:100%;min-height:96px}
   } catch (e) {
     root.append(h('style', {}, CSS));
   }
-  const heading = h('h2', { id: 'lar-count', tabindex: '-1' }, 'Comments');
+  const heading = h('h2', { id: 'lar-count', tabindex: '-1' });
   const sorter = h('select', { id: 'lar-sort', onchange: () => { sort = sorter.value; load(); } },
-    h('option', { value: 'oldest' }, 'Oldest first'), h('option', { value: 'newest' }, 'Newest first'));
+    h('option', { value: 'oldest' }, t('Oldest first')), h('option', { value: 'newest' }, t('Newest first')));
   let list = h('ol');
-  const empty = h('p', { hidden: true }, 'No comments yet.');
-  const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => load(cursor) }, 'Load more comments');
+  const empty = h('p', { hidden: true }, t('No comments yet.'));
+  const more = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => load(cursor) }, t('Load more comments'));
   const note = h('p', { role: 'status', 'aria-live': 'polite' });
   const say = (text, bad) => { note.textContent = text; note.classList.toggle('bad', !!bad); };
 
-  const FIELDS = [['body', 'Comment', 1], ['author_name', 'Name', 1, 'text', 'name'],
-    ['author_email', 'Email', 1, 'email', 'email'], ['author_url', 'Website', 0, 'url', 'url']];
+  const FIELDS = [['body', t('Comment'), 1], ['author_name', t('Name'), 1, 'text', 'name'],
+    ['author_email', t('Email'), 1, 'email', 'email'], ['author_url', t('Website'), 0, 'url', 'url']];
   const inputs = {};
   const errors = {};
   const form = h('form', { novalidate: true, 'aria-labelledby': 'lar-reply', onsubmit: e => { e.preventDefault(); post(); } });
@@ -111,22 +144,23 @@ textarea{max-width:100%;min-height:96px}
   }
   // The honeypot: off-screen, out of the tab order and out of the accessibility tree.
   inputs.nickname = h('input', { id: 'lar-nick', name: 'nickname', tabindex: '-1', autocomplete: 'off' });
-  const submit = h('button', { type: 'submit', class: 'btn' }, 'Post Comment');
+  const submit = h('button', { type: 'submit', class: 'btn' }, t('Post Comment'));
   const notify = h('input', { type: 'checkbox', id: 'lar-notify' });
-  form.append(h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'lar-nick' }, 'Leave this empty'), inputs.nickname),
-    h('p', { class: 'bar' }, notify, h('label', { for: 'lar-notify' }, ' Notify me of replies by email')),
-    h('p', { class: 'hint' }, 'Your email address will not be published. Required fields are marked ', h('span', { class: 'req' }, '*')),
+  const [before, after] = t('Your email address will not be published. Required fields are marked *').split('*'); // the star is the fields' marker
+  form.append(h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'lar-nick' }, t('Leave this empty')), inputs.nickname),
+    h('p', { class: 'bar' }, notify, h('label', { for: 'lar-notify' }, ' ', t('Notify me of replies by email'))),
+    h('p', { class: 'hint' }, before, h('span', { class: 'req' }, '*'), after),
     submit);
-  const replyHeading = h('h3', { id: 'lar-reply' }, 'Leave A Reply');
-  const cancel = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => reply(null) }, 'Cancel reply');
+  const replyHeading = h('h3', { id: 'lar-reply' }, t('Leave A Reply'));
+  const cancel = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => reply(null) }, t('Cancel reply'));
   const respond = h('section', {}, replyHeading, cancel, form);
   const home = h('div', {}, respond);
-  root.append(h('section', { class: 'lar', 'aria-labelledby': 'lar-count' }, heading,
-    h('p', { class: 'bar' }, h('label', { for: 'lar-sort' }, 'Sort by'), sorter), list, empty, more, note, home));
+  root.append(h('section', { class: 'lar', lang, dir: t('ltr'), 'data-theme': opt.theme, 'aria-labelledby': 'lar-count' }, heading,
+    h('p', { class: 'bar' }, h('label', { for: 'lar-sort' }, t('Sort by')), sorter), list, empty, more, note, home));
 
   const render = () => {
     const focused = root.activeElement;
-    heading.textContent = total + (total === 1 ? ' Comment' : ' Comments');
+    heading.textContent = t({ one: '{count} Comment', other: '{count} Comments' }, { count: total });
     const waiting = Object.values(own).filter(c => WAITING.includes(c.status));
     const all = sort === 'newest' ? [...waiting.reverse(), ...loaded] : [...loaded, ...waiting];
     const ids = new Set(all.map(c => c.id));
@@ -147,21 +181,21 @@ textarea{max-width:100%;min-height:96px}
 
   const comment = c => {
     const waiting = WAITING.includes(c.status);
-    const body = h('div', { class: 'body' });
+    const body = h('div', { class: 'body', dir: 'auto' });
     body.append(safeHtml(c.body_html || ''));
     const acts = h('p', { class: 'acts' });
     const action = (label, fn, aria) => acts.append(h('button', { type: 'button', class: 'link', 'aria-label': aria, onclick: fn }, label));
-    if (!waiting) action('Reply', () => reply(c), 'Reply to ' + c.author_name);
+    const name = { name: c.author_name };
+    const link = isHttp(c.author_url);
+    if (!waiting) action(t('Reply'), () => reply(c), t('Reply to {name}', name));
     if (own[c.id] && Date.parse(own[c.id].editable_until) > Date.now()) {
-      action('Edit', () => edit(c, body, acts));
-      action('Delete', () => remove(c, acts));
+      action(t('Edit'), () => edit(c, body, acts));
+      action(t('Delete'), () => remove(c, acts));
     }
-    return h('article', { id: 'lar-c-' + c.id, tabindex: '-1', 'aria-label': 'Comment by ' + c.author_name },
-      h('header', {}, isHttp(c.author_url)
-        ? h('a', { class: 'name', href: c.author_url, rel: 'nofollow ugc noopener' }, c.author_name)
-        : h('span', { class: 'name' }, c.author_name),
-      ' · ', h('time', { datetime: c.created_at }, new Date(c.created_at).toLocaleString())),
-      waiting ? h('p', { class: 'wait' }, 'Your comment is awaiting moderation') : null, body, acts);
+    return h('article', { id: 'lar-c-' + c.id, tabindex: '-1', 'aria-label': t('Comment by {name}', name) },
+      h('header', {}, h(link ? 'a' : 'span', { class: 'name', dir: 'auto', href: link && c.author_url, rel: link && 'nofollow ugc noopener' }, c.author_name),
+      ' · ', h('time', { datetime: c.created_at }, ago(c.created_at))),
+      waiting ? h('p', { class: 'wait' }, t('Your comment is awaiting moderation.')) : null, body, acts);
   };
 
   // The form follows the comment being replied to.
@@ -173,7 +207,7 @@ textarea{max-width:100%;min-height:96px}
   const reply = c => {
     const previous = replyTo;
     replyTo = c;
-    replyHeading.textContent = c ? 'Reply to ' + c.author_name : 'Leave A Reply';
+    replyHeading.textContent = c ? t('Reply to {name}', { name: c.author_name }) : t('Leave A Reply');
     cancel.hidden = !c;
     place();
     if (c) inputs.body.focus(); else if (previous) focusOn(previous.id);
@@ -184,7 +218,7 @@ textarea{max-width:100%;min-height:96px}
     const query = new URLSearchParams({ site: opt.site, thread: THREAD, sort });
     if (from) query.set('cursor', from);
     const r = await call('comments?' + query);
-    if (r.status !== 200) return say('Comments could not be loaded. ' + problem(r), true);
+    if (r.status !== 200) return say(t('Comments could not be loaded.') + ' ' + problem(r), true);
     loaded = from ? loaded.concat(r.data.comments) : r.data.comments;
     cursor = r.data.next_cursor;
     total = r.data.total;
@@ -206,8 +240,8 @@ textarea{max-width:100%;min-height:96px}
   // Scoring may still be queued: look again a few times.
   const settle = async (id, view, delay) => {
     await load();
-    say(!view ? 'Thank you. Your comment was not published.' : view.status === 'approved'
-      ? 'Your comment has been published.' : 'Thank you. Your comment is awaiting moderation.');
+    say(!view ? t('Thank you. Your comment was not published.') : view.status === 'approved'
+      ? t('Your comment has been published.') : t('Thank you. Your comment is awaiting moderation.'));
     if (view && view.status === 'pending' && delay < 9000) setTimeout(async () => settle(id, await refresh(id), delay * 2), delay);
   };
 
@@ -221,7 +255,7 @@ textarea{max-width:100%;min-height:96px}
       inputs[name].setAttribute('aria-invalid', 'true');
     }
     const first = FIELDS.map(([name]) => inputs[name]).find(input => input.hasAttribute('aria-invalid'));
-    say(((first ? 'Please correct the marked fields. ' : '') + other.join(' ')).trim(), true);
+    say(((first ? t('Please correct the marked fields.') + ' ' : '') + other.join(' ')).trim(), true);
     if (first) first.focus();
   };
 
@@ -239,7 +273,7 @@ textarea{max-width:100%;min-height:96px}
       inputs[name].removeAttribute('aria-invalid');
     }
     submit.disabled = true;
-    say('Sending…');
+    say(t('Sending…'));
     const r = await call('comments', 'POST', payload);
     submit.disabled = false;
     if (r.status === 422 && r.data.fields) return showErrors(r.data.fields);
@@ -271,9 +305,9 @@ textarea{max-width:100%;min-height:96px}
       own[c.id] = r.data;
       await settle(c.id, r.data, 1000);
       focusOn(c.id);
-    } }, h('label', { for: id }, 'Edit your comment'), text, err,
-    h('button', { class: 'btn' }, 'Save'), ' ',
-    h('button', { type: 'button', class: 'link', onclick: () => { render(); focusOn(c.id); } }, 'Cancel')));
+    } }, h('label', { for: id }, t('Edit your comment')), text, err,
+    h('button', { class: 'btn' }, t('Save')), ' ',
+    h('button', { type: 'button', class: 'link', onclick: () => { render(); focusOn(c.id); } }, t('Cancel'))));
     acts.hidden = true;
     text.focus();
   };
@@ -285,10 +319,10 @@ textarea{max-width:100%;min-height:96px}
       remember(c.id, null);
       delete own[c.id];
       await load();
-      say('Your comment has been deleted.');
+      say(t('Your comment has been deleted.'));
       heading.focus();
-    } }, 'Yes, delete');
-    acts.replaceChildren('Delete this comment? ', yes, h('button', { type: 'button', class: 'link', onclick: render }, 'Keep it'));
+    } }, t('Yes, delete'));
+    acts.replaceChildren(t('Delete this comment?') + ' ', yes, h('button', { type: 'button', class: 'link', onclick: render }, t('Keep it')));
     yes.focus();
   };
 

@@ -12,6 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import rjsmin
 from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
 
 from .. import demo
@@ -20,7 +21,8 @@ from . import review_catalogs
 bp = Blueprint("pages", __name__)
 demo_bp = Blueprint("demo_page", __name__)
 STATIC = Path(__file__).parents[1] / "static"
-# ``//= include NAME``: the one sanitizer both scripts share, inlined so each is one request.
+# ``//= include NAME``: what scripts share (the sanitizer, the widget's language code),
+# inlined so each script is one request.
 INCLUDE = re.compile(r"^( *)//= include ([\w.]+)$", re.MULTILINE)
 
 # News sites embed these at fixed URLs: cache briefly, then revalidate by ETag.
@@ -43,6 +45,15 @@ def embed_js() -> Response:
 @bp.get("/count.js")
 def count_js() -> Response:
     return _embeddable("count.js")
+
+
+@bp.get("/i18n/widget/<lang>.json")
+def widget_catalog(lang: str) -> Response:
+    """A language's words for embed.js and count.js, fetched from news sites' pages.
+    ``send_from_directory`` refuses paths out of the folder and answers If-None-Match."""
+    response = _for_news_sites(send_from_directory(STATIC / "i18n" / "widget", f"{lang}.json"))
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public words, read cross-origin
+    return response
 
 
 @bp.get("/moderate/")
@@ -97,11 +108,14 @@ def demo_article() -> Response:
 
 
 def _embeddable(filename: str) -> Response:
-    response = _script(filename)
+    return _for_news_sites(_script(filename, minify=True)).make_conditional(request)
+
+
+def _for_news_sites(response: Response) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = EMBED_MAX_AGE
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return response.make_conditional(request)
+    return response
 
 
 @cache
@@ -115,8 +129,15 @@ def bundled(filename: str) -> bytes:
     return INCLUDE.sub(inline, (STATIC / filename).read_text()).encode()
 
 
-def _script(filename: str) -> Response:
-    body = bundled(filename)
+@cache
+def minified(filename: str) -> bytes:
+    """What news sites load: the bundle without comments and spacing (rjsmin), once per process,
+    so the widget keeps to its size budget while its source stays readable."""
+    return rjsmin.jsmin(bundled(filename).decode()).encode()
+
+
+def _script(filename: str, *, minify: bool = False) -> Response:
+    body = minified(filename) if minify else bundled(filename)
     response = Response(body, mimetype="text/javascript")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     return response
