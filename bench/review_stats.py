@@ -80,19 +80,22 @@ SEED = [
               '{}'::json, created, created, created + interval '1 second', 0
        FROM plan ORDER BY id""",
     "SELECT setval('comments_id_seq', (SELECT max(id) FROM comments))",
-    """INSERT INTO status_changes (comment_id, from_status, to_status, actor, details, created_at)
-       SELECT id, NULL, 'pending', 'submission', '{}'::json, created FROM plan
+    """INSERT INTO status_changes (comment_id, site_id, comment_created_at, from_status,
+                                  to_status, actor, details, created_at)
+       SELECT id, site_id, created, NULL, 'pending', 'submission', '{}'::json, created
+       FROM plan
        UNION ALL
-       SELECT id, 'pending', first, actor, '{}'::json,
+       SELECT id, site_id, created, 'pending', first, actor, '{}'::json,
               created + (0.2 + 2 * d) * interval '1 second' FROM plan
        UNION ALL
-       SELECT id, 'held', final, 'moderator:ann', json_build_object('decision',
-              CASE final WHEN 'approved' THEN 'approve' WHEN 'rejected' THEN 'reject'
-                         ELSE 'spam' END),
+       SELECT id, site_id, created, 'held', final, 'moderator:ann', json_build_object(
+              'decision', CASE final WHEN 'approved' THEN 'approve'
+                                     WHEN 'rejected' THEN 'reject' ELSE 'spam' END),
               created + (60 + 86400 * d * d) * interval '1 second'
        FROM plan WHERE first = 'held' AND final <> 'held'
        UNION ALL
-       SELECT id, 'approved', 'rejected', 'moderator:bob', '{"decision": "takedown"}'::json,
+       SELECT id, site_id, created, 'approved', 'rejected', 'moderator:bob',
+              '{"decision": "takedown"}'::json,
               created + (600 + 172800 * d) * interval '1 second'
        FROM plan WHERE first = 'approved' AND s < 0.002""",
     # a takedown leaves the comment rejected
@@ -121,6 +124,7 @@ def periods(now: datetime) -> dict[str, str]:
                f"&bucket={bucket}"
 
     return {"24 hours by hour": since(timedelta(days=1), "hour"),
+            "48 hours by hour": since(timedelta(days=2), "hour"),
             "7 days by hour (default)": base,
             "30 days by day": since(timedelta(days=30), "day"),
             "90 days by day": since(timedelta(days=90), "day")}

@@ -249,7 +249,8 @@ class StatusChange(db.Model):
     # the dashboard (review/stats.py): a site's moves into a status over a period, read
     # index-only on PostgreSQL, with no join to the comments
     __table_args__ = (Index("ix_status_changes_site_moves", "site_id", "to_status", "created_at",
-                            postgresql_include=["from_status", "actor", "comment_created_at"]),)
+                            postgresql_include=["from_status", "actor", "comment_created_at",
+                                                "comment_id"]),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
