@@ -1,0 +1,58 @@
+"""The review page in the moderator's browser language: its words, its numbers, its dates."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from moderation.web.review_catalogs import catalogs
+from tests.browser.conftest import HELD_WORD
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_german_browser_gets_the_review_page_in_german(live_server, new_context):
+    site = live_server.new_site(held_words=[HELD_WORD])
+    live_server.post_comment(site=site, thread="sprache", author_name="Lena Leserin",
+                             body=f"Die {HELD_WORD} zieht sich hin.")
+    page = new_context(locale="de-DE", timezone_id="Europe/Berlin").new_page()
+    page.goto(f"{live_server.url}/moderate/?site={site}")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page).to_have_title("Moderationswarteschlange · Kommentarmoderation")
+    page.get_by_label("Moderations-Token").fill(live_server.moderator_token)
+    page.get_by_role("button", name="Warteschlange öffnen").click()
+
+    item = page.locator(".queue .item")
+    expect(item).to_have_count(1)
+    expect(item.get_by_role("button", name="Freigeben")).to_be_visible()
+    expect(item.get_by_role("button", name="Verfasser sperren")).to_be_visible()
+    expect(page.get_by_label("Reihenfolge")).to_contain_text("Riskanteste zuerst")
+    expect(page.locator("#selected-count")).to_have_text("0 ausgewählt")
+    page.keyboard.press("a")
+    expect(page.get_by_role("status")).to_have_text("Freigegeben: Kommentar von Lena Leserin.")
+
+    page.get_by_role("tab", name="Protokoll").click()
+    expect(page.locator("#audit tr").first).to_contain_text("freigegeben")
+    page.get_by_role("tab", name="Übersicht").click()
+    outcomes = page.get_by_role("region", name="Kommentare nach Ergebnis, als Zahlen")
+    expect(outcomes.get_by_role("row", name="Gesamter Zeitraum").get_by_role("cell")).to_have_text(
+        ["1", "1", "0", "0", "0"])
+    expect(outcomes.locator("caption")).to_have_text("Kommentare nach Ergebnis pro Stunde")
+    expect(page.locator("#plot-outcomes .u-legend")).to_contain_text("Zurückgehalten")
+    expect(page.get_by_role("status")).to_have_text("Übersicht: 169 Stunden geladen.")
+    # German dates: day before month ("3. Dez., 09:00")
+    expect(outcomes.get_by_role("rowheader").first).to_have_text(
+        re.compile(r"^\d{1,2}\. \w+\.?,? \d{2}:00$"))
+
+
+def test_english_stays_the_default_and_any_catalog_can_be_asked_for(live_server, new_context):
+    page = new_context(locale="ja-JP").new_page()
+    page.goto(f"{live_server.url}/moderate/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Open the queue")).to_be_visible()
+    for lang, messages in catalogs().items():
+        page.goto(f"{live_server.url}/moderate/?lang={lang}")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page.locator("#sign-in button[type=submit]")).to_have_text(messages["sign_in.open"])
