@@ -156,7 +156,7 @@ def comment_row(rng: random.Random, site_id: str, thread_id: int, status: Status
         "ip_digest": hashlib.sha256(str(rng.randrange(50_000)).encode()).hexdigest(),
         "body": body, "body_digest": hashlib.sha256(body.encode()).hexdigest(),
         "body_html": f"<p>{body}</p>", "honeypot_filled": False, "status": status,
-        "spam_score": spam, "toxicity_score": toxicity, "risk": max(spam, toxicity),
+        "scores": {"spam": spam, "toxicity": toxicity}, "risk": max(spam, toxicity),
         "decided_by": decided_by, "reasons": reasons,
         "model_versions": {"spam": "spam-2026.11.1", "toxicity": "tox-2026.11.1"},
         "created_at": created, "updated_at": created, "decided_at": created,

@@ -66,13 +66,14 @@ SEED = [
        FROM unnest(ARRAY['daily', 'gazette']) AS site, generate_series(1, 1000) AS n""",
     "SELECT setval('threads_id_seq', 2000)",
     """INSERT INTO comments (id, public_id, site_id, thread_id, author_name, author_token_digest,
-           body, body_digest, body_html, honeypot_filled, status, spam_score, toxicity_score,
+           body, body_digest, body_html, honeypot_filled, status, scores,
            risk, scoring_failures, decided_by, version, reasons, model_versions, created_at,
            updated_at, decided_at, recent_edits)
        SELECT id, md5(id::text), site_id,
               CASE site_id WHEN 'daily' THEN 1 ELSE 1001 END + id % 1000,
               'Reader', md5('t' || id), 'Comment ' || id, md5('b' || id),
-              '<p>Comment ' || id || '</p>', false, final, r / 2, r / 3, r / 2, 0,
+              '<p>Comment ' || id || '</p>', false, final,
+              json_build_object('spam', r / 2, 'toxicity', r / 3), r / 2, 0,
               CASE WHEN final = first THEN actor ELSE 'moderator:ann' END, 1,
               CASE WHEN first = 'held' THEN json_build_array(json_build_object(
                   'check', split_part(actor, ':', 2), 'detail', actor || ' hit'))

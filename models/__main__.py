@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import artifacts, cards, datasets, evaluation, fairness, retraining, training
+from . import artifacts, cards, datasets, evaluation, fairness, registry, retraining, training
 from .artifacts import ArtifactError
 from .datasets import DatasetError
 from .retraining import LabelError
@@ -23,9 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
-    """Fit both models on the corpora and write artifacts and model cards."""
+    """Fit the declared models on the corpora and write artifacts and model cards."""
     data_dir = datasets.resolve_data_dir(args.data)
-    written = training.train(data_dir, Path(args.out), tasks=args.task or artifacts.TASKS)
+    written = training.train(data_dir, Path(args.out), names=args.task)
     for metadata in written.values():
         print(f"\n{metadata['version']} thresholds {metadata['thresholds']}")
         print(evaluation.format_table(metadata["metrics"]))
@@ -37,15 +37,15 @@ def evaluate(args: argparse.Namespace) -> int:
     print the tables and write them to <task>-evaluation.md beside the artifacts."""
     data_dir = datasets.resolve_data_dir(args.data)
     directory = Path(args.artifacts) if args.artifacts else artifacts.ARTIFACTS_DIR
-    for task in args.task or artifacts.TASKS:
-        artifact = artifacts.load(task, directory)
-        splits = training.HELD_OUT[task](data_dir)
+    for model in map(registry.get, args.task or registry.names()):
+        artifact = artifacts.load(model.name, directory)
+        splits = model.held_out(data_dir)
         predictor = evaluation.model_predictor(artifact.pipeline)
         shipped = evaluation.held_out_predictions(
-            splits, lambda ts, task=task: evaluation.model_predictor(training.fit(task, ts)),
+            splits, training.refitter(model),
             prefit={training.final_training_set(splits).name: predictor})
         report = {**artifact.metadata,
-                  **evaluation.assess(task, splits, shipped, predictor, artifact.thresholds)}
+                  **evaluation.assess(model, splits, shipped, predictor, artifact.thresholds)}
         print(f"{artifact.version} thresholds {artifact.thresholds}")
         print(evaluation.format_table(report["metrics"]))
         if "fairness" in report:
@@ -75,7 +75,7 @@ def retrain(args: argparse.Namespace) -> int:
     directory = Path(args.artifacts) if args.artifacts else artifacts.ARTIFACTS_DIR
     return retraining.run(Path(args.labels), data_dir, directory,
                           out_dir=Path(args.out) if args.out else None,
-                          tasks=args.task or artifacts.TASKS, weight=args.label_weight,
+                          tasks=args.task, weight=args.label_weight,
                           tolerance=args.tolerance, dry_run=args.dry_run)
 
 
@@ -94,13 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("train", help=train.__doc__)
     sub.add_argument("--data", help=data_help)
     sub.add_argument("--out", default=str(artifacts.ARTIFACTS_DIR), help="artifacts folder")
-    sub.add_argument("--task", action="append", choices=artifacts.TASKS)
+    sub.add_argument("--task", action="append", choices=registry.names())
     sub.set_defaults(command=train)
 
     sub = commands.add_parser("evaluate", help=evaluate.__doc__)
     sub.add_argument("--data", help=data_help)
     sub.add_argument("--artifacts", help="artifacts folder (default: the shipped ones)")
-    sub.add_argument("--task", action="append", choices=artifacts.TASKS)
+    sub.add_argument("--task", action="append", choices=registry.names())
     sub.set_defaults(command=evaluate)
 
     sub = commands.add_parser("retrain", help=retrain.__doc__)
@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--data", help=data_help)
     sub.add_argument("--artifacts", help="folder of the models in use (default: the shipped ones)")
     sub.add_argument("--out", help="where to promote the new models (default: --artifacts)")
-    sub.add_argument("--task", action="append", choices=artifacts.TASKS)
+    sub.add_argument("--task", action="append", choices=registry.names())
     sub.add_argument("--label-weight", type=_non_negative, default=retraining.LABEL_WEIGHT,
                      help="weight of one moderator label, in rows of the main corpus "
                           "(default: %(default)s)")
@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(command=retrain)
 
     sub = commands.add_parser("score", help=score.__doc__)
-    sub.add_argument("--task", required=True, choices=artifacts.TASKS)
+    sub.add_argument("--task", required=True, choices=registry.names())
     sub.add_argument("--artifacts", help="artifacts folder (default: the shipped ones)")
     sub.add_argument("file", help="text file, one comment per line ('-' for stdin)")
     sub.set_defaults(command=score)

@@ -27,7 +27,6 @@ import skops.io as sio
 from sklearn.pipeline import Pipeline
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
-TASKS = ("spam", "toxicity")
 
 # scikit-learn's own (private) calibration classes, which our pipelines hold but skops
 # does not trust by default. Any other untrusted type found in a file is refused.

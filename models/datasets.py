@@ -234,6 +234,3 @@ def _strip_html(text: str) -> str:
     text = _LINE_BREAK.sub(" ", text)
     text = _ANCHOR.sub(lambda m: f" {m.group(1)} ", text)
     return html.unescape(_TAG.sub(" ", text))
-
-
-TASK_FILES = {"spam": spam_files, "toxicity": toxicity_files}

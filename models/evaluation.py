@@ -21,15 +21,12 @@ from . import fairness, report
 from .datasets import CIVIL_REFERENCE
 from .features import baseline_pipeline
 from .normalise import normalise
+from .registry import HOLD, Model, Thresholds
 from .splits import HeldOut, TrainingSet
 
 Predictor = Callable[[Sequence[str]], np.ndarray]
 Prediction = tuple[HeldOut, np.ndarray]
 
-SPAM_AUTO_PRECISION = 0.98
-SPAM_HOLD_RECALL = 0.95
-TOXICITY_HOLD_RECALL = 0.90
-TOXICITY_REJECT_PRECISION = 0.95
 CIVIL_HOLD_SHARE = 0.05  # at most this share of each civil set may be held
 # whose civil texts are capped: the civil reference, and Fox News's non-hateful comments (the
 # news comments most like a site's own; Civil Comments' civil rows are borderline, not typical)
@@ -73,29 +70,26 @@ def held_out_predictions(splits: Sequence[HeldOut], fit: Callable[[TrainingSet],
     return predictions
 
 
-def choose_thresholds(task: str, predictions: Sequence[Prediction]) -> dict[str, float]:
+def choose_thresholds(policy: Thresholds, predictions: Sequence[Prediction]) -> dict[str, float]:
     """Pick the shipped thresholds from held-out scores on the comment-like splits.
 
     Automatic actions must be precise on every split, holds must catch enough on
-    every split. Spam uses the left-out YouTube videos: auto-spam at the lowest
-    score with >= 98 % precision, hold at >= 95 % recall. Toxicity uses left-out
-    TweetEval offensive: hold at >= 90 % recall, auto-reject at >= 95 % precision.
-    Then the hold rises until it holds at most 5 % of the civil reference and of the
-    civil comments of left-out Fox News: on a news site most comments are civil, and a
-    queue of false holds is not moderated.
+    every split (the policy says which splits and how precise: spam uses the
+    left-out YouTube videos, toxicity left-out TweetEval offensive; see the
+    registry). Then the hold rises until it holds at most 5 % of the civil
+    reference and of the civil comments of left-out Fox News: on a news site most
+    comments are civil, and a queue of false holds is not moderated.
     """
-    prefix, act, act_precision, hold_recall = (
-        ("youtube", "auto_spam", SPAM_AUTO_PRECISION, SPAM_HOLD_RECALL) if task == "spam" else
-        ("tweeteval-offensive", "auto_reject", TOXICITY_REJECT_PRECISION, TOXICITY_HOLD_RECALL))
     chosen = [(split.test.labels, scores) for split, scores in predictions
-              if split.name.startswith(prefix)]
-    auto = max(precision_threshold(labels, scores, act_precision) for labels, scores in chosen)
-    hold = min(recall_threshold(labels, scores, hold_recall) for labels, scores in chosen)
+              if split.name.startswith(policy.splits)]
+    auto = max(precision_threshold(labels, scores, policy.act_precision)
+               for labels, scores in chosen)
+    hold = min(recall_threshold(labels, scores, policy.hold_recall) for labels, scores in chosen)
     for split, scores in predictions:
         if split.name in CIVIL_SPLITS:
             civil = scores[split.test.labels == 0]
             hold = max(hold, share_threshold(civil, CIVIL_HOLD_SHARE))
-    return {"hold": min(hold, auto), act: auto}
+    return {HOLD: min(hold, auto), policy.act: auto}
 
 
 def share_threshold(scores: np.ndarray, share: float) -> float:
@@ -194,13 +188,13 @@ def evaluate(task: str, splits: Sequence[HeldOut], shipped: Sequence[Prediction]
     return rows
 
 
-def assess(task: str, splits: Sequence[HeldOut], shipped: Sequence[Prediction],
+def assess(model: Model, splits: Sequence[HeldOut], shipped: Sequence[Prediction],
            predictor: Predictor, thresholds: Mapping[str, float]) -> dict[str, Any]:
-    """The figures a model's metadata and card carry: the rows of :func:`evaluate`, and for
-    toxicity the identity fairness rows of the shipped model (``predictor``)."""
-    figures: dict[str, Any] = {"metrics": evaluate(task, splits, shipped, thresholds)}
-    if task == "toxicity":
-        figures["fairness"] = fairness.evaluate(predictor, thresholds["hold"])
+    """The figures a model's metadata and card carry: the rows of :func:`evaluate`, and for a
+    model declared with ``fairness`` the identity fairness rows of the shipped ``predictor``."""
+    figures: dict[str, Any] = {"metrics": evaluate(model.name, splits, shipped, thresholds)}
+    if model.fairness:
+        figures["fairness"] = fairness.evaluate(predictor, thresholds[HOLD])
     return figures
 
 

@@ -1,12 +1,13 @@
-"""Retrain both models on the corpora plus moderator labels; promote them only if nothing regresses.
+"""Retrain the models on the corpora plus moderator labels; promote them only if nothing regresses.
 
 The labels are the JSON lines ``moderation labels`` writes, one decided comment
-each: ``{"id", "site", "text", "spam": 0|1, "toxic": 0|1, "moderator", "at"}``.
+each: ``{"id", "site", "text", "spam": 0|1, "toxic": 0|1, "moderator", "at"}``
+(one 0|1 field per declared model's ``label``).
 
 - **Which labels teach which model.** A decision answers one question: "spam"
   says nothing about abuse, "rejected" (toxic) nothing about advertising. So a
-  task learns from the labels positive for it and from those negative for both
-  (approved comments); a label positive only for the other task is left out.
+  model learns from the labels positive for it and from those negative for all
+  (approved comments); a label positive only for another model is left out.
 - **Held-out slice.** A label is held out (20 %) when a hash of its normalised
   text says so: the same labels stay out on every run, even as the file grows,
   so a model promoted earlier never trained on today's held-out slice, and
@@ -14,7 +15,7 @@ each: ``{"id", "site", "text", "spam": 0|1, "toxic": 0|1, "moderator", "at"}``.
   land on the same side.
 - **Weight.** Every training label counts as ``LABEL_WEIGHT`` (5) rows of the
   main corpus (YouTube comments, TweetEval offensive; SMS counts 0.1, the other
-  toxicity corpora 0.15 to 1, see :data:`models.training.TOXICITY_WEIGHTS`). A
+  toxicity corpora 0.15 to 1, see :data:`models.folds.TOXICITY_WEIGHTS`). A
   moderator decision is in-domain (a news comment on one of our sites, judged by
   the policy the model must reproduce) while the
   corpora are proxies, and a few hundred decisions must move a model fitted on
@@ -24,7 +25,7 @@ each: ``{"id", "site", "text", "spam": 0|1, "toxic": 0|1, "moderator", "at"}``.
   decisions, and a label set that contradicts the corpora shows up as a
   regression on their held-out splits. ``--label-weight`` overrides it.
 - **Gate.** Old (the artifacts in use) and new are scored on the held-out splits
-  of ``python -m models evaluate`` (:data:`models.training.HELD_OUT`) and on the
+  of ``python -m models evaluate`` (each model's ``held_out`` folds) and on the
   held-out label slice. On splits whose training set is the shipped one the old
   artifact is scored as it is; on the leave-one-corpus-out folds both recipes
   are refitted per fold (corpora alone, corpora plus the labels), as
@@ -52,10 +53,11 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from . import artifacts, cards, datasets, evaluation, features, report, training
+from . import artifacts, cards, evaluation, features, registry, report, training
 from .artifacts import Artifact
 from .datasets import Corpus
 from .normalise import normalise
+from .registry import Model
 from .splits import HeldOut, TrainingSet
 
 LABEL_WEIGHT = 5.0
@@ -64,7 +66,6 @@ LABEL_SALT = "moderator-labels"
 TOLERANCE = 0.005
 LABELS_TRAIN = "moderator-labels-train"
 LABELS_TEST = "moderator-labels-test"
-TASK_FIELD = {"spam": ("spam", "toxic"), "toxicity": ("toxic", "spam")}
 
 
 class LabelError(Exception):
@@ -77,8 +78,7 @@ class Label:
 
     id: str
     text: str
-    spam: int
-    toxic: int
+    flags: dict[str, int]  # 0 or 1 per declared model's label field
 
 
 def read_labels(path: Path) -> list[Label]:
@@ -115,9 +115,10 @@ def read_labels(path: Path) -> list[Label]:
 
 
 def _label(row: Any, where: str) -> Label:
+    fields = [model.label for model in registry.MODELS]
     if not isinstance(row, dict):
-        raise LabelError(f"{where}: expected a JSON object with id, text, spam and toxic")
-    missing = [key for key in ("id", "text", "spam", "toxic") if key not in row]
+        raise LabelError(f"{where}: expected a JSON object with id, text, {', '.join(fields)}")
+    missing = [key for key in ("id", "text", *fields) if key not in row]
     if missing:
         raise LabelError(f"{where}: missing field(s) {', '.join(missing)}")
     identifier, text = row["id"], row["text"]
@@ -126,12 +127,12 @@ def _label(row: Any, where: str) -> Label:
     if not isinstance(text, str) or not text.strip():
         raise LabelError(f"{where}: field 'text' must be a non-empty string")
     flags = {}
-    for key in ("spam", "toxic"):
+    for key in fields:
         value = row[key]
         if not isinstance(value, int) or value not in (0, 1):
             raise LabelError(f"{where}: field '{key}' must be 0 or 1, got {json.dumps(value)}")
         flags[key] = int(value)
-    return Label(str(identifier), text, flags["spam"], flags["toxic"])
+    return Label(str(identifier), text, flags)
 
 
 def split_labels(labels: Sequence[Label]) -> tuple[list[Label], list[Label]]:
@@ -147,12 +148,12 @@ def split_labels(labels: Sequence[Label]) -> tuple[list[Label], list[Label]]:
             [label for label, out in zip(labels, flags, strict=True) if out])
 
 
-def task_corpus(labels: Sequence[Label], task: str, name: str) -> Corpus:
-    """The labels that speak to ``task``: positive for it, or negative for both tasks."""
-    own, other = TASK_FIELD[task]
-    rows = [label for label in labels if getattr(label, own) or not getattr(label, other)]
+def task_corpus(labels: Sequence[Label], model: Model, name: str) -> Corpus:
+    """The labels that speak to ``model``: positive for it, or negative for every model."""
+    rows = [label for label in labels
+            if label.flags[model.label] or not any(label.flags.values())]
     return Corpus(name, [label.text for label in rows],
-                  np.array([getattr(label, own) for label in rows], dtype=np.int8))
+                  np.array([label.flags[model.label] for label in rows], dtype=np.int8))
 
 
 def with_labels(training_set: TrainingSet, labels: Corpus, weight: float) -> TrainingSet:
@@ -180,19 +181,17 @@ def retrain_task(task: str, data_dir: Path, old: Artifact, train_labels: Sequenc
                  tolerance: float = TOLERANCE, version: str | None = None,
                  log: Callable[[str], None] = print) -> TaskResult:
     """Fit the new model, score old and new on every held-out split, compare them."""
-    splits = training.HELD_OUT[task](data_dir)
-    label_train = task_corpus(train_labels, task, LABELS_TRAIN)
-    label_test = task_corpus(test_labels, task, LABELS_TEST)
+    model = registry.get(task)
+    splits = model.held_out(data_dir)
+    label_train = task_corpus(train_labels, model, LABELS_TRAIN)
+    label_test = task_corpus(test_labels, model, LABELS_TEST)
     final = training.final_training_set(splits)
     new_splits = [replace(s, train=with_labels(s.train, label_train, weight)) for s in splits]
     new_final = training.final_training_set(new_splits)
     log(f"{task}: fitting on {len(new_final.texts)} texts, {len(label_train)} of them moderator "
         f"labels at weight {weight:g} ({len(label_test)} labels held out)")
-    pipeline = training.fit(task, new_final)
-
-    def refit(training_set: TrainingSet) -> evaluation.Predictor:
-        return evaluation.model_predictor(training.fit(task, training_set))
-
+    pipeline = training.fit(model, new_final)
+    refit = training.refitter(model)
     old_predictor = evaluation.model_predictor(old.pipeline)
     new_predictor = evaluation.model_predictor(pipeline)
     log(f"{task}: scoring old and new models on the held-out splits")
@@ -205,20 +204,18 @@ def retrain_task(task: str, data_dir: Path, old: Artifact, train_labels: Sequenc
                                 old_predictor(label_test.texts)))
         new_predictions.append((HeldOut(LABELS_TEST, label_test, new_final),
                                 new_predictor(label_test.texts)))
-    thresholds = evaluation.choose_thresholds(task, new_predictions)
+    thresholds = evaluation.choose_thresholds(model.thresholds, new_predictions)
     comparison = compare(
         evaluation.metric_rows(task, "old", old_predictions, old.thresholds),
         evaluation.metric_rows(task, "new", new_predictions, thresholds), tolerance)
     metadata = {
         "version": version or new_version(task, datetime.now(UTC), old.version),
         "thresholds": thresholds,
-        **evaluation.assess(task, [s for s, _ in new_predictions], new_predictions,
+        **evaluation.assess(model, [s for s, _ in new_predictions], new_predictions,
                             new_predictor, thresholds),
         "training": new_final.describe(),
         "pipeline": features.describe(pipeline),
-        "data": {"sha256": datasets.file_digest(datasets.TASK_FILES[task](data_dir)),
-                 "files": [p.relative_to(data_dir).as_posix()
-                           for p in datasets.TASK_FILES[task](data_dir)]},
+        "data": training.data_block(model, data_dir),
         "retrained": {"previous_version": old.version, "label_weight": weight,
                       "labels_train": len(label_train),
                       "labels_train_positive": int(label_train.labels.sum()),
@@ -287,7 +284,7 @@ def promote(results: Sequence[TaskResult], out_dir: Path, artifacts_dir: Path) -
                 written.append(out_dir / name)
     if out_dir.resolve() != artifacts_dir.resolve():
         retrained = {result.task for result in results}
-        for task in artifacts.TASKS:
+        for task in registry.names():
             if task in retrained:
                 continue
             for source in (artifacts.model_path(artifacts_dir, task),
@@ -331,7 +328,7 @@ def table(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def run(labels_path: Path, data_dir: Path, artifacts_dir: Path, out_dir: Path | None = None,
-        tasks: Sequence[str] = artifacts.TASKS, weight: float = LABEL_WEIGHT,
+        tasks: Sequence[str] | None = None, weight: float = LABEL_WEIGHT,
         tolerance: float = TOLERANCE, dry_run: bool = False,
         log: Callable[[str], None] = print) -> int:
     """The ``retrain`` command: 0 when promoted (or, dry, promotable), 1 when refused."""
@@ -339,7 +336,7 @@ def run(labels_path: Path, data_dir: Path, artifacts_dir: Path, out_dir: Path | 
     train_labels, test_labels = split_labels(labels)
     log(f"{labels_path}: {len(labels)} labelled comments, {len(train_labels)} for training, "
         f"{len(test_labels)} held out")
-    tasks = list(dict.fromkeys(tasks))
+    tasks = list(dict.fromkeys(tasks or registry.names()))
     old = {task: artifacts.load(task, artifacts_dir) for task in tasks}
     created = datetime.now(UTC)
     results = [retrain_task(task, data_dir, old[task], train_labels, test_labels, weight,

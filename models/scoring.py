@@ -1,4 +1,4 @@
-"""Score comments for spam and toxicity, with the terms that pushed each score up.
+"""Score comments with every declared model, with the terms that pushed each score up.
 
 This is the worker's entry point: ``load_scorer().score(texts)``. Texts are
 normalised once; per model, the same TF-IDF weights give both the calibrated
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import artifacts, driving_terms
+from . import artifacts, driving_terms, registry
 from .artifacts import Artifact
 from .normalise import normalise
 
@@ -34,13 +34,15 @@ _EMPTY = np.zeros(0, dtype=np.intp)
 
 
 @dataclass(frozen=True)
-class TextScore:
-    spam: float                       # calibrated probability 0..1
-    toxicity: float                   # calibrated probability 0..1
-    spam_terms: tuple[str, ...]       # up to 5 words of the text that pushed spam up, most first
-    toxicity_terms: tuple[str, ...]   # up to 5 words of the text that pushed toxicity up
-    spam_version: str
-    toxicity_version: str
+class ModelScore:
+    """One model's score of one text."""
+
+    probability: float        # calibrated, 0..1
+    terms: tuple[str, ...]    # up to 5 words of the text that pushed it up, most first
+    version: str
+
+
+TextScores = dict[str, ModelScore]  # by model name, in the registry's order
 
 
 class Batch:
@@ -48,7 +50,7 @@ class Batch:
 
     Every word occurrence has its word number and text; each text's distinct words
     are its (text, word) pairs, the candidates for its explanation terms, and the
-    first occurrence of each is the one credited. Both models read the same batch.
+    first occurrence of each is the one credited. Every model reads the same batch.
     """
 
     def __init__(self, normalised: Sequence[str], originals: Sequence[str] | None = None):
@@ -285,20 +287,21 @@ class TaskModel:
 
 
 class Scorer:
-    """Both models, loaded once; safe to share between threads (it holds no mutable state
-    beyond caches of per-word analysis)."""
+    """The declared models, loaded once; safe to share between threads (it holds no mutable
+    state beyond caches of per-word analysis)."""
 
-    def __init__(self, spam: Artifact, toxicity: Artifact):
-        self.models = {"spam": TaskModel(spam), "toxicity": TaskModel(toxicity)}
+    def __init__(self, loaded: Sequence[Artifact]):
+        self.models = {artifact.task: TaskModel(artifact) for artifact in loaded}
 
-    def score(self, texts: Sequence[str]) -> list[TextScore]:
+    def score(self, texts: Sequence[str]) -> list[TextScores]:
         batch = Batch([normalise(text) for text in texts], texts)
-        spam, spam_terms = self.models["spam"].score_batch(batch, explain=True)
-        toxicity, toxicity_terms = self.models["toxicity"].score_batch(batch, explain=True)
-        versions = self.versions
-        return [TextScore(s, t, s_terms, t_terms, versions["spam"], versions["toxicity"])
-                for s, t, s_terms, t_terms in zip(spam.tolist(), toxicity.tolist(), spam_terms,
-                                                  toxicity_terms, strict=True)]
+        columns = []
+        for name, model in self.models.items():
+            probabilities, terms = model.score_batch(batch, explain=True)
+            columns.append((name, probabilities.tolist(), terms, model.version))
+        return [{name: ModelScore(probabilities[row], terms[row], version)
+                 for name, probabilities, terms, version in columns}
+                for row in range(len(texts))]
 
     def probabilities(self, task: str, texts: Sequence[str]) -> np.ndarray:
         """One task's probabilities only: no explanation, for bulk scoring."""
@@ -314,7 +317,7 @@ class Scorer:
 
 
 def load_scorer(artifacts_dir: str | Path | None = None) -> Scorer:
-    """Load both models once per process and directory.
+    """Load the declared models once per process and directory.
 
     Raises :class:`models.artifacts.ArtifactError` with a clear message when a
     file is missing, its hash differs from its metadata, or it was saved by
@@ -326,4 +329,4 @@ def load_scorer(artifacts_dir: str | Path | None = None) -> Scorer:
 
 @functools.lru_cache(maxsize=4)
 def _load_scorer(directory: Path) -> Scorer:
-    return Scorer(artifacts.load("spam", directory), artifacts.load("toxicity", directory))
+    return Scorer([artifacts.load(name, directory) for name in registry.names()])

@@ -1,8 +1,8 @@
 """The comment lifecycle in one table: statuses, the actions that move a comment, who takes them.
 
 ``comments/changes.py`` checks every status change against ``ACTIONS`` and nothing else
-checks; the moderation API, its schemas, the webhooks, the training labels and the review
-page (``GET /api/v1/moderation/actions``) read the same rows. A new action is one row here
+checks; the moderation API, its schemas, the webhooks and the review page
+(``GET /api/v1/moderation/actions``) read the same rows. A new action is one row here
 (and one enum member if it brings a new status).
 """
 
@@ -84,10 +84,6 @@ EVENTS = {
     Status.SPAM: "comment.rejected",
     Status.DELETED: "comment.deleted",
 }
-
-# What a moderator's final word teaches the models: (spam, toxic).
-TRAINING_LABELS = {Status.APPROVED: (0, 0), Status.SPAM: (1, 0), Status.REJECTED: (0, 1)}
-
 
 @dataclass(frozen=True)
 class Actor:

@@ -134,9 +134,9 @@ class Comment(db.Model):
                 values_callable=lambda statuses: [s.value for s in statuses]),
         default=Status.PENDING,
     )
-    spam_score: Mapped[float | None]
-    toxicity_score: Mapped[float | None]
-    # Queue order: the higher of the two model scores (0 until scored by a model).
+    # Each declared model's score (models/registry.py), by model name; empty until scored.
+    scores: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    # Queue order: the highest of the model scores (0 until scored by a model).
     risk: Mapped[float] = mapped_column(default=0.0)
     # Scoring runs that raised on this comment since it was last decided; the third holds it.
     scoring_failures: Mapped[int] = mapped_column(default=0)

@@ -90,8 +90,7 @@ def edit_comment(public_id: str, token: str | None, body: str) -> Comment:
     _count_edit(comment)
     comment.body, comment.body_html = body, render_body(body)
     comment.body_digest = body_digest(body)
-    comment.spam_score = comment.toxicity_score = None
-    comment.reasons, comment.model_versions = [], {}
+    comment.scores, comment.reasons, comment.model_versions = {}, [], {}
     if comment.status != Status.PENDING:
         change_status(comment, Status.PENDING, actor=AUTHOR, reason="edited")
     comment.queued_at = None  # back in the outbox

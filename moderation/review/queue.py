@@ -118,8 +118,8 @@ def review_view(comment: Comment, thread: Thread, authors: Authors, admin: bool)
         "parent_id": comment.parent.public_id if comment.parent_id else None,
         "author_name": comment.author_name, "author_email": email,
         "author_url": comment.author_url, "body": comment.body, "body_html": comment.body_html,
-        "spam_score": comment.spam_score, "toxicity_score": comment.toxicity_score,
-        "risk": comment.risk, "reasons": comment.reasons, "model_versions": comment.model_versions,
+        "scores": comment.scores, "risk": comment.risk, "reasons": comment.reasons,
+        "model_versions": comment.model_versions,
         "decided_by": comment.decided_by, "created_at": comment.created_at,
         "decided_at": comment.decided_at,
         "author_history": (authors.histories.get(comment.email_digest)

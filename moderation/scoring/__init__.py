@@ -142,8 +142,8 @@ def _decide_one(checks: list[Check], comment: Comment,
 # What scoring changes on a comment. The ORM writes a versioned row with one UPDATE per row
 # (it checks each row's version); the batch writes them in one executemany instead.
 _comments = Comment.__table__
-DECIDED_FIELDS = ("status", "decided_at", "decided_by", "spam_score", "toxicity_score", "risk",
-                  "reasons", "model_versions", "scoring_failures")
+DECIDED_FIELDS = ("status", "decided_at", "decided_by", "scores", "risk", "reasons",
+                  "model_versions", "scoring_failures")
 _WRITE_DECIDED = (
     update(_comments)
     .where(_comments.c.id == bindparam("comment_id"),
@@ -178,8 +178,7 @@ def _write_decided(comments: list[Comment]) -> None:
 
 
 def _record(comment: Comment, outcome: Outcome, republished: dict[int, int]) -> None:
-    comment.spam_score = outcome.scores.get("spam")
-    comment.toxicity_score = outcome.scores.get("toxicity")
+    comment.scores = outcome.scores
     comment.risk = max(outcome.scores.values(), default=0.0)  # the review queue's order
     comment.reasons = outcome.reasons
     comment.model_versions = outcome.model_versions

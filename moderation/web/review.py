@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from models import registry
+
 from ..lifecycle import MODERATOR_ACTIONS
 from ..review import actions, audit, stats
 from ..review import queue as review_queue
@@ -24,6 +26,14 @@ def moderator_actions():
     """What moderators can do to a comment, from the one lifecycle table: the review page
     draws its buttons and keys from these rows."""
     return {"actions": list(MODERATOR_ACTIONS.values())}
+
+
+@blp.route("/models")
+@blp.response(200, schemas.ScoringModels)
+def scoring_models():
+    """The models that score comments, from the one model registry: the review page shows
+    each one's ``score_key`` under its title."""
+    return {"models": registry.MODELS}
 
 
 def _admin() -> bool:

@@ -21,7 +21,7 @@ def set_scores(app, comment_id: str, spam: float, toxicity: float, terms: list[s
     """What the ML models will record: scores, and the terms that drove them."""
     with app.app_context():
         comment = db.session.scalar(select(Comment).where(Comment.public_id == comment_id))
-        comment.spam_score, comment.toxicity_score = spam, toxicity
+        comment.scores = {"spam": spam, "toxicity": toxicity}
         comment.risk = max(spam, toxicity)
         comment.reasons = [*comment.reasons, {"check": "models", "terms": terms}]
         db.session.commit()

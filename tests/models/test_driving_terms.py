@@ -28,8 +28,8 @@ def test_at_most_five_terms_without_repeats() -> None:
 
 @pytest.fixture
 def load(trained_dir: Path):
-    return lambda: Scorer(artifacts.load("spam", trained_dir),
-                          artifacts.load("toxicity", trained_dir))
+    return lambda: Scorer([artifacts.load("spam", trained_dir),
+                           artifacts.load("toxicity", trained_dir)])
 
 
 TEXTS = ["You are an idiot and a fool, shut up!!", "please subscribe to my channel www.x.com",
@@ -38,14 +38,14 @@ TEXTS = ["You are an idiot and a fool, shut up!!", "please subscribe to my chann
 
 def test_every_term_is_a_word_of_its_comment_and_no_stop_word(load) -> None:
     for text, score in zip(TEXTS, load().score(TEXTS), strict=True):
-        for term in (*score.spam_terms, *score.toxicity_terms):
+        for term in (*score["spam"].terms, *score["toxicity"].terms):
             assert re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text), (term, text)
             assert not driving_terms.is_stop_word(term)
-        assert len(score.spam_terms) <= 5 and len(score.toxicity_terms) <= 5
+        assert len(score["spam"].terms) <= 5 and len(score["toxicity"].terms) <= 5
 
 
 def test_terms_with_negligible_credit_are_left_out(
         load, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert any(score.toxicity_terms for score in load().score(TEXTS))
+    assert any(score["toxicity"].terms for score in load().score(TEXTS))
     monkeypatch.setattr(driving_terms, "MIN_CREDIT", 1e6)
-    assert not any(s.spam_terms or s.toxicity_terms for s in load().score(TEXTS))
+    assert not any(model.terms for score in load().score(TEXTS) for model in score.values())

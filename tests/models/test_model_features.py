@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from models import features, training
+from models import features, registry, training
 from models.datasets import Corpus
 from models.splits import TrainingSet
 from tests.models.conftest import KIND, TOXIC
@@ -45,7 +45,7 @@ def test_a_fitted_toxicity_pipeline_holds_only_built_in_estimators() -> None:
     texts = [t.format(i) for i in range(30) for t in TOXIC + KIND]
     labels = np.array([1] * len(TOXIC) + [0] * len(KIND))[np.arange(len(texts)) % 8]
     corpus = Corpus("tweeteval-offensive-train", texts, labels.astype(np.int8))
-    pipeline = training.fit("toxicity", TrainingSet("toxicity", ((corpus, 1.0),)))
+    pipeline = training.fit(registry.get("toxicity"), TrainingSet("toxicity", ((corpus, 1.0),)))
     classifier = pipeline.named_steps["classifier"]
     assert type(classifier.estimator) is LogisticRegression
     assert all(type(c.estimator) is LogisticRegression

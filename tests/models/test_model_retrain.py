@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import artifacts, evaluation, retraining
+from models import artifacts, evaluation, registry, retraining
 from models.__main__ import main
 from models.retraining import Label, LabelError
 from models.scoring import load_scorer
@@ -88,7 +88,7 @@ def test_moderator_decisions_raise_scores_on_similar_texts_and_are_promoted(
     assert "moderator-labels-test" in out and "youtube-psy" in out and "fox-news" in out
     assert "promoted" in out
     new = load_scorer(models_dir)  # the files were rewritten and pass their hash checks
-    for task in artifacts.TASKS:
+    for task in registry.names():
         assert new.versions[task] != old_versions[task]
         assert new.versions[task].startswith(f"{task}-")
         metadata = json.loads((models_dir / f"{task}.json").read_text())
@@ -184,13 +184,15 @@ def test_labels_split_by_text_and_speak_only_to_their_task(tmp_path: Path) -> No
     again_train, again_test = retraining.split_labels(list(reversed(labels)))
     assert {x.id for x in again_test} == {x.id for x in test}
     assert {x.id for x in again_train} == {x.id for x in train}
-    same_text = [Label("a", "Visit WWW.EXAMPLE.COM now", 1, 0),
-                 Label("b", "visit www.example.com now", 1, 0)]
+    same_text = [Label("a", "Visit WWW.EXAMPLE.COM now", {"spam": 1, "toxic": 0}),
+                 Label("b", "visit www.example.com now", {"spam": 1, "toxic": 0})]
     assert len({len(part) for part in retraining.split_labels(same_text)} - {0}) == 1
 
-    decided = [Label("1", "ad", 1, 0), Label("2", "insult", 0, 1), Label("3", "fine", 0, 0)]
-    spam = retraining.task_corpus(decided, "spam", "s")
-    toxicity = retraining.task_corpus(decided, "toxicity", "t")
+    decided = [Label(str(n), text, {"spam": spam, "toxic": toxic})
+               for n, (text, spam, toxic) in enumerate([("ad", 1, 0), ("insult", 0, 1),
+                                                       ("fine", 0, 0)])]
+    spam = retraining.task_corpus(decided, registry.get("spam"), "s")
+    toxicity = retraining.task_corpus(decided, registry.get("toxicity"), "t")
     assert (spam.texts, spam.labels.tolist()) == (["ad", "fine"], [1, 0])
     assert (toxicity.texts, toxicity.labels.tolist()) == (["insult", "fine"], [1, 0])
 
@@ -200,7 +202,7 @@ def test_a_later_line_for_the_same_comment_wins(tmp_path: Path) -> None:
     path.write_text(GOOD.replace("a fine comment", "first") + "\n"
                     + GOOD.replace('"spam": 0', '"spam": 1') + "\n")
     labels = retraining.read_labels(path)
-    assert [(x.id, x.text, x.spam) for x in labels] == [("c1", "a fine comment", 1)]
+    assert [(x.id, x.text, x.flags["spam"]) for x in labels] == [("c1", "a fine comment", 1)]
 
 
 def test_gate_allows_a_small_loss_on_the_worst_corpus_and_none_on_the_labels() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import artifacts
+from models import artifacts, registry
 from models.__main__ import main
 from models.normalise import normalise
-from models.scoring import Scorer, TextScore, load_scorer
+from models.scoring import ModelScore, Scorer, load_scorer
 
 
 @pytest.fixture
@@ -19,27 +19,29 @@ def scorer(trained_dir: Path) -> Scorer:
     return load_scorer(trained_dir)
 
 
-def test_scores_each_text_with_both_probabilities_and_versions(scorer: Scorer) -> None:
+def test_scores_each_text_with_every_models_probability_and_version(scorer: Scorer) -> None:
     scores = scorer.score(["visit www.example.com to win a free prize", "lovely song", ""])
-    assert len(scores) == 3 and all(isinstance(s, TextScore) for s in scores)
+    assert len(scores) == 3
     for s in scores:
-        assert 0.0 <= s.spam <= 1.0 and 0.0 <= s.toxicity <= 1.0
-        assert s.spam_version.startswith("spam-") and s.toxicity_version.startswith("toxicity-")
-    assert scores[0].spam > scores[1].spam
-    assert scores[2].spam_terms == () and scores[2].toxicity_terms == ()
+        assert list(s) == ["spam", "toxicity"]
+        for name, model in s.items():
+            assert isinstance(model, ModelScore) and 0.0 <= model.probability <= 1.0
+            assert model.version.startswith(f"{name}-")
+    assert scores[0]["spam"].probability > scores[1]["spam"].probability
+    assert scores[2]["spam"].terms == () and scores[2]["toxicity"].terms == ()
 
 
 def test_explains_with_the_words_that_pushed_the_score_up(scorer: Scorer) -> None:
     spam, toxic = scorer.score(["please subscribe to my channel", "you stupid clown"])
-    assert spam.spam_terms and set(spam.spam_terms) <= {"please", "subscribe", "to", "my",
-                                                       "channel"}
-    assert "subscribe" in spam.spam_terms[:3] or "channel" in spam.spam_terms[:3]
-    assert {"stupid", "clown"} & set(toxic.toxicity_terms[:2])
-    assert len(toxic.toxicity_terms) <= 5
+    spam_terms, toxicity_terms = spam["spam"].terms, toxic["toxicity"].terms
+    assert spam_terms and set(spam_terms) <= {"please", "subscribe", "to", "my", "channel"}
+    assert "subscribe" in spam_terms[:3] or "channel" in spam_terms[:3]
+    assert {"stupid", "clown"} & set(toxicity_terms[:2])
+    assert len(toxicity_terms) <= 5
 
 
 def test_thresholds_come_from_the_metadata(scorer: Scorer, trained_dir: Path) -> None:
-    for task in artifacts.TASKS:
+    for task in registry.names():
         saved = json.loads((trained_dir / f"{task}.json").read_text())["thresholds"]
         assert scorer.thresholds[task] == saved
     assert set(scorer.thresholds["spam"]) == {"auto_spam", "hold"}
@@ -75,7 +77,7 @@ def test_shipped_scorer_loads_and_scores() -> None:
     if not (artifacts.ARTIFACTS_DIR / "toxicity.json").exists():
         pytest.skip("no shipped artifacts yet: run `python -m models train`")
     (score,) = load_scorer().score(["Thanks, a clear and fair article."])
-    assert score.spam < 0.5 and score.toxicity < 0.5
+    assert score["spam"].probability < 0.5 and score["toxicity"].probability < 0.5
 
 
 def test_fast_path_matches_the_pipeline(scorer: Scorer) -> None:
@@ -94,7 +96,6 @@ def test_a_batch_scores_each_text_as_if_it_were_alone(scorer: Scorer) -> None:
     batch = scorer.score(texts)
     for text, scored in zip(texts, batch, strict=True):
         (alone,) = scorer.score([text])
-        assert alone.spam == pytest.approx(scored.spam, abs=1e-12)
-        assert alone.toxicity == pytest.approx(scored.toxicity, abs=1e-12)
-        assert (alone.spam_terms, alone.toxicity_terms) == (scored.spam_terms,
-                                                            scored.toxicity_terms)
+        for name, model in scored.items():
+            assert alone[name].probability == pytest.approx(model.probability, abs=1e-12)
+            assert alone[name].terms == model.terms

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import evaluation
+from models import evaluation, registry
 from models.datasets import CIVIL_REFERENCE, Corpus
 from models.splits import HeldOut, TrainingSet
 
 TRAIN = TrainingSet("toxicity", ())
+TOXICITY = registry.get("toxicity").thresholds
 
 
 def prediction(name: str, labels: list[int], scores: list[float]) -> evaluation.Prediction:
@@ -44,11 +45,11 @@ def test_share_threshold_flags_at_most_that_share(share):
 def test_the_hold_rises_until_the_civil_reference_is_mostly_published():
     tweets = prediction("tweeteval-offensive-val", [1] * 40 + [0] * 60,
                         list(np.linspace(0.99, 0.3, 40)) + list(np.linspace(0.6, 0.0, 60)))
-    recall_only = evaluation.choose_thresholds("toxicity", [tweets])
+    recall_only = evaluation.choose_thresholds(TOXICITY, [tweets])
     civil_scores = np.linspace(0.0, 0.5, 200)  # ordinary text often scores above that hold
     civil = prediction(CIVIL_REFERENCE, [0] * 200, list(civil_scores))
 
-    chosen = evaluation.choose_thresholds("toxicity", [tweets, civil])
+    chosen = evaluation.choose_thresholds(TOXICITY, [tweets, civil])
 
     assert (civil_scores >= recall_only["hold"]).mean() > 0.05
     assert chosen["hold"] > recall_only["hold"]
@@ -63,9 +64,9 @@ def test_the_hold_also_publishes_most_civil_comments_of_left_out_news():
     news_civil = np.linspace(0.0, 0.55, 100)
     news = prediction("fox-news", [0] * 100 + [1] * 20, list(news_civil) + [0.95] * 20)
 
-    chosen = evaluation.choose_thresholds("toxicity", [tweets, civil, news])
+    chosen = evaluation.choose_thresholds(TOXICITY, [tweets, civil, news])
 
-    assert (news_civil >= evaluation.choose_thresholds("toxicity", [tweets, civil])["hold"]
+    assert (news_civil >= evaluation.choose_thresholds(TOXICITY, [tweets, civil])["hold"]
             ).mean() > 0.05
     assert (news_civil >= chosen["hold"]).mean() <= evaluation.CIVIL_HOLD_SHARE
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import datasets, identity_mentions, training
+from models import datasets, folds, identity_mentions, registry, training
 
 
 def test_toxicity_trains_on_half_the_civil_text_and_keeps_the_rest_held_out(
         data_dir: Path) -> None:
-    splits = training.toxicity_held_out(data_dir)
+    splits = folds.toxicity_held_out(data_dir)
     civil = next(s for s in splits if s.name == datasets.CIVIL_REFERENCE)
     parts = {corpus.name: (corpus, weight) for corpus, weight in civil.train.parts}
     civil_train = parts["civil-train"][0]
@@ -21,12 +21,12 @@ def test_toxicity_trains_on_half_the_civil_text_and_keeps_the_rest_held_out(
     assert civil_train.labels.sum() == 0 and civil.test.labels.sum() == 0
     own = {name: weight for name, (_, weight) in parts.items()
            if not name.endswith("-counterfactual")}
-    assert own == training.TOXICITY_WEIGHTS
+    assert own == folds.TOXICITY_WEIGHTS
 
 
 def test_davidson_is_weighted_by_class(data_dir: Path) -> None:
     davidson = datasets.load_davidson(data_dir)
-    by_class = training.by_class(davidson)
+    by_class = folds.by_class(davidson)
     assert [c.name for c in by_class] == [f"davidson-{cls}" for cls in datasets.DAVIDSON_CLASSES]
     assert sum(len(c) for c in by_class) == len(davidson)
     assert by_class[2].labels.sum() == 0 and by_class[1].labels.all()
@@ -34,7 +34,7 @@ def test_davidson_is_weighted_by_class(data_dir: Path) -> None:
 
 @pytest.mark.parametrize("task", ["spam", "toxicity"])
 def test_each_corpus_is_scored_by_a_model_that_never_saw_it(data_dir: Path, task: str) -> None:
-    splits = training.HELD_OUT[task](data_dir)
+    splits = registry.get(task).held_out(data_dir)
     left_out = [s for s in splits if s.left_out]
     corpora = {"spam": [*datasets.YOUTUBE_FILES, "sms", "instagram"],
                "toxicity": ["tweeteval-offensive", "tweeteval-hate", "davidson",
@@ -49,7 +49,7 @@ def test_each_corpus_is_scored_by_a_model_that_never_saw_it(data_dir: Path, task
 
 
 def test_every_toxicity_model_learns_that_naming_an_identity_is_civil(data_dir: Path) -> None:
-    for split in training.toxicity_held_out(data_dir):
+    for split in folds.toxicity_held_out(data_dir):
         mentions = [c for c, _ in split.train.parts if c.name == identity_mentions.NAME]
         assert len(mentions) == 1 and len(mentions[0]) and not mentions[0].labels.any()
 

@@ -26,7 +26,7 @@ def ranked(app, held) -> dict[str, str]:
     ids = {}
     for n, (name, risk) in enumerate(risks.items()):
         ids[name] = held(body=f"comment {name}")
-        set_columns(app, ids[name], risk=risk, spam_score=risk,
+        set_columns(app, ids[name], risk=risk, scores={"spam": risk},
                     created_at=start + timedelta(minutes=n))
     return ids
 
@@ -167,7 +167,7 @@ def test_detail_has_scores_model_versions_reasons_and_terms(app, client, auth, h
     comment_id = held()
     reasons = [{"check": "model:spam", "detail": "spam 0.83", "terms": ["casino", "free"]}]
     versions = {"spam": "spam-2026.11.1", "toxicity": "tox-2026.10.2"}
-    set_columns(app, comment_id, spam_score=0.83, toxicity_score=0.12, risk=0.83,
+    set_columns(app, comment_id, scores={"spam": 0.83, "toxicity": 0.12}, risk=0.83,
                 reasons=reasons, model_versions=versions)
     detail = client.get(f"{API}/comments/{comment_id}", headers=auth).get_json()
     assert (detail["spam_score"], detail["toxicity_score"], detail["risk"]) == (0.83, 0.12, 0.83)

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from models.scoring import TextScore
+from models.scoring import ModelScore
 from moderation.extensions import db
 from moderation.lifecycle import Status
 from moderation.orm import Comment, Site
@@ -82,8 +82,8 @@ def test_the_queue_puts_the_riskiest_first(app, client, site, site_policy):
     assert queue["comments"][0]["id"] == posted[ABUSE]
 
 
-def _score(spam: float, toxicity: float) -> TextScore:
-    return TextScore(spam, toxicity, (), (), "s1", "t1")
+def _score(spam: float, toxicity: float) -> dict[str, ModelScore]:
+    return {"spam": ModelScore(spam, (), "s1"), "toxicity": ModelScore(toxicity, (), "t1")}
 
 
 LIMITS = {"spam": {"hold": 0.5, "auto_spam": 0.9},

@@ -14,7 +14,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from models.scoring import TextScore
+from models.scoring import ModelScore
 from moderation import scoring
 from moderation.extensions import db
 from moderation.lifecycle import Status
@@ -145,7 +145,7 @@ def test_a_comment_whose_checks_raise_fails_alone_and_its_third_failure_holds_it
         assert scoring.score_comments(ids) == {poison: Status.HELD}
         held = db.session.get(Comment, poison)
         assert held.reasons == [{"check": "scoring_error", "detail": "scoring failed 3 times"}]
-        assert (held.spam_score, held.toxicity_score, held.scoring_failures) == (None, None, 0)
+        assert (held.scores, held.scoring_failures) == ({}, 0)
         assert decisions([poison]) == {poison: [("held", "scoring")]}
         assert scoring.score_comments(ids) == {}
     failed = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
@@ -180,8 +180,9 @@ class CountingScorer:
 
     def score(self, texts):
         self.calls.append(len(texts))
-        return [TextScore(0.95 if "cash" in text else 0.1, 0.6 if "idiot" in text else 0.1,
-                          (), (), "spam-1", "toxicity-1") for text in texts]
+        return [{"spam": ModelScore(0.95 if "cash" in text else 0.1, (), "spam-1"),
+                 "toxicity": ModelScore(0.6 if "idiot" in text else 0.1, (), "toxicity-1")}
+                for text in texts]
 
 
 class PoisonedScorer(CountingScorer):

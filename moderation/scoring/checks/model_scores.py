@@ -1,4 +1,5 @@
-"""The spam and toxicity models: calibrated scores, mapped to a verdict by the site's thresholds.
+"""The declared models (``models/registry.py``): calibrated scores, mapped to a verdict by the
+site's thresholds.
 
 Defaults come with the shipped models (chosen on held-out data: auto-spam only
 at high precision, hold at high toxicity recall); a site may override any of
@@ -12,16 +13,14 @@ from collections.abc import Mapping, Sequence
 
 from flask import current_app
 
-from models.scoring import Scorer, TextScore, load_scorer
+from models import registry
+from models.scoring import Scorer, TextScores, load_scorer
 
 from ...lifecycle import Actor, Role, Status
 from ...orm import Comment, Site
-from .base import CheckResult, Prepared
+from .base import SEVERITY, CheckResult, Prepared
 
 OFF = 1.0
-# Most severe first: the first rule a score reaches decides.
-RULES = ((Status.SPAM, "spam", "auto_spam"), (Status.REJECTED, "toxicity", "auto_reject"),
-         (Status.HELD, "toxicity", "hold"), (Status.HELD, "spam", "hold"))
 
 
 def scorer() -> Scorer:
@@ -29,16 +28,43 @@ def scorer() -> Scorer:
     return load_scorer(current_app.config["MODELS_DIR"])
 
 
+def rules() -> list[tuple[Status, str, str]]:
+    """(verdict, model, threshold) of every declared model, the most severe verdict first;
+    among equal ones the later-declared model first (toxicity's hold before spam's)."""
+    declared = [(Status(verdict), model.name, rule)
+                for model in reversed(registry.MODELS)
+                for rule, verdict in model.thresholds.rules.items()]
+    return sorted(declared, key=lambda found: -SEVERITY[found[0]])
+
+
+def parse_threshold(setting: str) -> tuple[str, str, float]:
+    """``toxicity.hold=0.7`` → ``("toxicity", "hold", 0.7)``; ValueError says what is wrong."""
+    name, _, value = setting.partition("=")
+    model, _, rule = name.strip().partition(".")
+    tunable = {declared.name: tuple(declared.thresholds.rules) for declared in registry.MODELS}
+    if rule not in tunable.get(model, ()):
+        choices = ", ".join(f"{m}.{r}" for m, names in tunable.items() for r in names)
+        raise ValueError(f"{name!r} is not one of {choices}")
+    try:
+        threshold = float(value)
+    except ValueError:
+        threshold = -1.0
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"{name} must be a number from 0 to 1, not {value!r}")
+    return model, rule, threshold
+
+
 def thresholds_for(site: Site, defaults: dict[str, dict[str, float]]) -> dict[str, dict]:
     overrides = site.score_thresholds or {}
     return {model: {**limits, **overrides.get(model, {})} for model, limits in defaults.items()}
 
 
-def verdict(score: TextScore, limits: dict[str, dict]) -> tuple[Status | None, str | None, str]:
+def verdict(scores: TextScores,
+            limits: dict[str, dict]) -> tuple[Status | None, str | None, str]:
     """The most severe verdict the scores reach, which model reached it, and which rule."""
-    for status, model, rule in RULES:
+    for status, model, rule in rules():
         threshold = limits[model].get(rule, OFF)
-        if threshold < OFF and getattr(score, model) >= threshold:
+        if threshold < OFF and scores[model].probability >= threshold:
             return status, model, f"{rule} at {threshold:g}"
     return None, None, ""
 
@@ -61,17 +87,18 @@ class ModelScores:
             for comment, score in zip(comments, scores, strict=True)})
 
 
-def result(score: TextScore, site: Site, defaults: dict[str, dict[str, float]]) -> CheckResult:
+def result(scores: TextScores, site: Site,
+           defaults: dict[str, dict[str, float]]) -> CheckResult:
     """The verdict, reasons, scores and versions of one comment's model scores."""
-    status, decisive, rule = verdict(score, thresholds_for(site, defaults))
-    versions = {"spam": score.spam_version, "toxicity": score.toxicity_version}
-    terms = {"spam": score.spam_terms, "toxicity": score.toxicity_terms}
+    status, decisive, rule = verdict(scores, thresholds_for(site, defaults))
     reasons = []
-    for model in ("spam", "toxicity"):
-        value = getattr(score, model)
-        detail = f"{model} {value:.2f}" + (f" ({rule})" if model == decisive else "")
-        reasons.append({"check": ModelScores.name, "model": model, "score": round(value, 4),
-                        "detail": detail, "terms": list(terms[model])})
-    return CheckResult(status, reasons, scores={"spam": score.spam, "toxicity": score.toxicity},
-                       model_versions=versions,
-                       actor=str(Actor(Role.MODEL, versions[decisive])) if decisive else None)
+    for model, score in scores.items():
+        detail = f"{model} {score.probability:.2f}" + (f" ({rule})" if model == decisive else "")
+        reasons.append({"check": ModelScores.name, "model": model,
+                        "score": round(score.probability, 4), "detail": detail,
+                        "terms": list(score.terms)})
+    return CheckResult(status, reasons,
+                       scores={model: score.probability for model, score in scores.items()},
+                       model_versions={model: score.version for model, score in scores.items()},
+                       actor=str(Actor(Role.MODEL, scores[decisive].version)) if decisive
+                       else None)

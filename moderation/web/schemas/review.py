@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from models import registry
+
 from ...lifecycle import MODERATOR_ACTIONS, Status
 from ...orm import utcnow
 from ...review.queue import ORDERS
@@ -79,7 +81,14 @@ class HistoryEntry(Schema):
     at = fields.DateTime(format="iso")
 
 
-class ReviewComment(Schema):
+# One <model>_score per declared model, read from the comment's scores mapping (null: unscored).
+ModelScoreFields = Schema.from_dict({
+    model.score_key: fields.Float(allow_none=True, attribute=f"scores.{model.name}",
+                                  dump_default=None, metadata={"description": model.title})
+    for model in registry.MODELS}, name="ModelScoreFields")
+
+
+class ReviewComment(ModelScoreFields):
     id = fields.String()
     site = fields.String()
     status = fields.Enum(Status, by_value=True)
@@ -90,8 +99,6 @@ class ReviewComment(Schema):
     author_url = fields.String(allow_none=True)
     body = fields.String()
     body_html = fields.String()
-    spam_score = fields.Float(allow_none=True)
-    toxicity_score = fields.Float(allow_none=True)
     risk = fields.Float()
     reasons = fields.List(fields.Dict())
     model_versions = fields.Dict(keys=fields.String(), values=fields.String())
@@ -139,6 +146,16 @@ class ModeratorAction(Schema):
 
 class ModeratorActions(Schema):
     actions = fields.List(fields.Nested(ModeratorAction))
+
+
+class ScoringModel(Schema):
+    name = fields.String()
+    title = fields.String(metadata={"description": "What the review page calls its score."})
+    score_key = fields.String(metadata={"description": "Its score's key in a comment."})
+
+
+class ScoringModels(Schema):
+    models = fields.List(fields.Nested(ScoringModel))
 
 
 class BanResponse(Schema):
