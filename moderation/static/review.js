@@ -28,6 +28,9 @@
   // The moderator actions (name, key) come from the server's lifecycle table, their words from
   // the catalog (action.<name>.label and .done).
   let ACTIONS = {};
+  // The models that score comments (name, title, score_key) come from the model registry; a
+  // catalog word (comment.<name>) overrides the title.
+  let MODELS = [];
 
   let token = sessionStorage.getItem(TOKEN);
   let site = new URLSearchParams(location.search).get('site') || sessionStorage.getItem(SITE) || '';
@@ -88,7 +91,8 @@
 
   const open = async () => {
     try {
-      const table = await call('actions');
+      const [table, scoring] = await Promise.all([call('actions'), call('models')]);
+      MODELS = scoring.models;
       ACTIONS = Object.fromEntries(table.actions.map(({ name, key }) => [name,
         { key, label: t(`action.${name}.label`), done: t(`action.${name}.done`) }]));
       await loadQueue();
@@ -193,7 +197,8 @@
           isHttp(thread.url) ? h('a', { href: thread.url, rel: 'noopener' }, thread.title || thread.key) : (thread.title || thread.key || '')),
           ' · ', h('time', { datetime: comment.created_at }, when(comment.created_at)))),
       history ? h('p', { class: 'history' }, t('comment.history', history)) : null,
-      h('div', { class: 'scores' }, score(t('comment.spam'), comment.spam_score), score(t('comment.toxicity'), comment.toxicity_score)),
+      h('div', { class: 'scores' }, ...MODELS.map(({ name, title, score_key }) =>
+        score(MESSAGES[`comment.${name}`] ? t(`comment.${name}`) : title, comment[score_key]))),
       comment.reasons && comment.reasons.length ? h('ul', { class: 'reasons', 'aria-label': t('comment.reasons') }, ...comment.reasons.map(reasonItem)) : null,
       highlighted(comment.body || '', termsOf(comment)),
       h('details', {}, h('summary', {}, t('comment.published')), preview),
