@@ -39,7 +39,7 @@ button,input,select,textarea{font:inherit;color:inherit;margin:0}
 .btn{background:var(--ac);color:var(--bg);border:0;border-radius:var(--r);padding:8px 16px;font-weight:600;cursor:pointer;margin-bottom:12px}
 label{display:block;font-weight:600;margin-bottom:4px}
 input,textarea,select{padding:7px 9px;border:1px solid var(--bd);border-radius:var(--r);background:var(--bg)}
-input,textarea{display:block;width:100%;max-width:520px}
+.field input,textarea{display:block;width:100%;max-width:520px}
 textarea{max-width:100%;min-height:96px}
 .field{margin:0 0 12px}
 .req,.err,.bad{color:var(--er)}

@@ -5,8 +5,8 @@
 // [language, messages]: the one asked for (data-lang), else the page's <html lang>; English when
 // it is English or we have no catalog for it.
 const catalog = async (asked, base) => {
-  const lang = (asked || document.documentElement.lang).toLowerCase().split(/[-_]/)[0];
-  if (/^[a-z]{2,3}$/.test(lang) && lang !== 'en') {
+  const lang = (asked || document.documentElement.lang).slice(0, 2).toLowerCase(); // de-AT: de
+  if (lang && lang !== 'en') {
     try {
       const res = await fetch(new URL('i18n/widget/' + lang + '.json', base));
       if (res.ok) return [lang, await res.json()];

@@ -40,7 +40,7 @@ for (const name of ['alert', 'confirm', 'prompt']) {
 }
 """
 NEWS_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>$title</title><style>$css</style></head>
+<html lang="$lang"><head><meta charset="utf-8"><title>$title</title><style>$css</style></head>
 <body>
 <header id="masthead"><h1>The Daily Example</h1></header>
 <main id="story"><h2 class="headline">$title</h2><p class="lede">The article text.</p>
@@ -106,13 +106,15 @@ class LiveServer:
 
     def news_page(self, page, *, site: str = "news", thread: str, css: str = "",
                   widget: bool = True, before: str = "", after: str = "",
-                  path: str = "/article", attributes: dict[str, str] | None = None) -> None:
+                  path: str = "/article", attributes: dict[str, str] | None = None,
+                  html_lang: str = "en") -> None:
         """Open a news article at ``path`` on the news origin, embedding the widget (with
         ``attributes`` on its script tag, such as ``data-theme``)."""
         extra = "".join(f' {name}="{value}"' for name, value in (attributes or {}).items())
         script = (f'<script src="{self.url}/embed.js" data-site="{site}" '
                   f'data-thread="{thread}"{extra} async></script>') if widget else ""
-        html = (NEWS_PAGE.replace("$title", "City council passes the budget")
+        html = (NEWS_PAGE.replace("$lang", html_lang)
+                .replace("$title", "City council passes the budget")
                 .replace("$css", css).replace("$before", before).replace("$after", after)
                 .replace("$script", script))
         path = f"{path}/{uuid.uuid4().hex}"
