@@ -144,6 +144,12 @@ def final_status(base_url: str, accepted: dict, timeout: float = 30.0) -> str:
     return wait_for(decided, timeout=timeout, interval=0.2)
 
 
+def queue_drained(broker: str) -> bool:
+    """Every message acknowledged: none queued, none held unacked by the worker."""
+    with redis.Redis.from_url(broker) as connection:
+        return connection.llen(QUEUE) == 0 and connection.zcard("unacked_index") == 0
+
+
 def close_broker_connections(app: Flask) -> None:
     """The test process's producer pool holds sockets; close them before the test ends."""
     if "celery" in app.extensions:  # made on first publish

@@ -20,6 +20,7 @@ from tests.integration_fixtures import (
     celery_worker,
     close_broker_connections,
     closed_port,
+    queue_drained,
     redis_db,
     wait_for,
 )
@@ -87,15 +88,7 @@ def test_submissions_during_an_outage_are_kept_and_scored_once_the_broker_is_bac
     with celery_worker(back, broker, tmp_path):
         wait_for(lambda: not pending_ids(back), timeout=30)
         assert runner.invoke(args=["sweep", "--older-than", "0"]).output.startswith("published 0")
-        wait_for(lambda: _queue_drained(broker), timeout=30)
+        wait_for(lambda: queue_drained(broker), timeout=30)
     decided = decisions_per_comment(back)
     assert sorted(decided.values()) == [["approved"]] * 4 + [["spam"]]
     close_broker_connections(back)
-
-
-def _queue_drained(broker: str) -> bool:
-    """Every message acknowledged: none queued, none held unacked by the worker."""
-    import redis
-
-    with redis.Redis.from_url(broker) as connection:
-        return connection.llen("celery") == 0 and connection.zcard("unacked_index") == 0
