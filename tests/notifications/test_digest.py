@@ -9,7 +9,10 @@ from datetime import timedelta
 import pytest
 
 from moderation.extensions import db
+from moderation.notifications.digest import send_due_digests
 from moderation.orm import Site
+from moderation.platform.periodic import Periodic
+from tests.integration_fixtures import wait_for
 from workers.celery_app import celery_init_app
 
 MODERATORS = ("desk@newsroom.example", "night.editor@newsroom.example")
@@ -139,3 +142,16 @@ def test_beat_sends_the_digests(app, moderated, post_comment, inbox):
     with app.app_context():
         assert tasks.send_moderator_digests.run() == 1
     assert len(digests(inbox)) == 2
+
+
+def test_embedded_mode_sends_the_digests_from_a_thread_that_outlives_an_smtp_outage(
+        app, moderated, post_comment, inbox, caplog):
+    hold(post_comment, 3)
+    url, app.config["SMTP_URL"] = app.config["SMTP_URL"], "smtp://127.0.0.1:1"
+    digesting = Periodic(app, 0.1, send_due_digests, "digests")  # what `serve` starts
+    try:
+        wait_for(lambda: "digests failed" in caplog.text, timeout=10)
+        app.config["SMTP_URL"] = url
+        wait_for(lambda: len(digests(inbox)) == 2, timeout=10)
+    finally:
+        digesting.stop()
