@@ -92,7 +92,7 @@ def test_without_data_lang_the_page_language_speaks_and_a_container_may_choose(
 
 
 def test_errors_dates_and_labels_in_the_readers_language(live_server, page, thread):
-    live_server.news_page(page, thread=thread, attributes={"data-lang": "de"})
+    live_server.news_page(page, site="slow", thread=thread, attributes={"data-lang": "de"})
     post = page.get_by_role("button", name="Kommentar abschicken")
     post.click()
     body = page.get_by_role("textbox", name="Kommentar", exact=True)
@@ -111,6 +111,11 @@ def test_errors_dates_and_labels_in_the_readers_language(live_server, page, thre
     post.click()  # the API answers 409 "duplicate"
     expect(page.get_by_role("status")).to_have_text(
         "Sie haben diesen Kommentar hier bereits veröffentlicht.")
+    body.fill("Noch etwas.")
+    post.click()  # 429 "rate_limited" with Retry-After: the site's flood interval
+    expect(page.get_by_role("status")).to_have_text(re.compile(
+        r"^Sie schreiben zu schnell\. Bitte warten Sie \d+ Sekunden und versuchen Sie es"
+        r" erneut\.$"))
 
 
 def test_arabic_is_laid_out_right_to_left(live_server, page, thread, readme_screenshots):
