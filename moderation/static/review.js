@@ -140,7 +140,7 @@
 
   // The comment's own text with the driving terms in <mark>: built from text nodes only.
   const highlighted = (text, terms) => {
-    const block = h('div', { class: 'text' });
+    const block = h('div', { class: 'text', dir: 'auto' }); // a reader's words, in their direction
     if (!terms.length) {
       block.textContent = text;
       return block;
@@ -185,11 +185,11 @@
     // The server lists what this moderator may do to this comment now.
     const verdicts = (comment.actions || []).filter(name => ACTIONS[name]);
     const thread = comment.thread || {};
-    const preview = h('div', { class: 'published' });
+    const preview = h('div', { class: 'published', dir: 'auto' });
     preview.append(safeHtml(comment.body_html || ''));
     return h('li', { class: 'item', tabindex: '-1', 'data-id': comment.id, 'aria-label': t('comment.label', { name: comment.author_name }) },
       h('div', { class: 'head' }, box,
-        h('strong', { class: 'author' }, comment.author_name),
+        h('strong', { class: 'author', dir: 'auto' }, comment.author_name),
         comment.author_verified ? h('span', { class: 'verified', title: t('comment.verified_title') }, t('comment.verified')) : null,
         comment.author_email ? h('span', { class: 'email' }, comment.author_email) : null,
         isHttp(comment.author_url) ? h('a', { href: comment.author_url, rel: 'nofollow ugc noopener', class: 'url' }, comment.author_url) : null,

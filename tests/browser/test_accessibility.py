@@ -40,7 +40,7 @@ def busy_site(live_server) -> str:
     return site
 
 
-@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+@pytest.mark.parametrize("locale", ["en-US", "de-DE", "ar-EG"])
 def test_the_review_pages_views_have_no_serious_violations(live_server, new_context, busy_site,
                                                            locale):
     page = new_context(locale=locale).new_page()

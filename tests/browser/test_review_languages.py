@@ -56,3 +56,23 @@ def test_english_stays_the_default_and_any_catalog_can_be_asked_for(live_server,
         page.goto(f"{live_server.url}/moderate/?lang={lang}")
         expect(page.locator("html")).to_have_attribute("lang", lang)
         expect(page.locator("#sign-in button[type=submit]")).to_have_text(messages["sign_in.open"])
+
+
+def test_an_arabic_browser_gets_the_review_page_right_to_left(live_server, new_context):
+    site = live_server.new_site(premoderate=True)
+    live_server.post_comment(site=site, thread="rtl", author_name="Reader",
+                             body="An English comment on an Arabic desk.")
+    page = new_context(locale="ar-EG").new_page()
+    page.goto(f"{live_server.url}/moderate/?site={site}")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator("#token").fill(live_server.moderator_token)
+    page.get_by_role("button", name="فتح القائمة").click()
+
+    item = page.locator(".queue .item")
+    approve = item.get_by_role("button", name="موافقة")
+    ban = item.get_by_role("button", name="حظر الكاتب")
+    expect(approve).to_be_visible()
+    # mirrored: the actions start at the right, the ban button sits at the far left
+    assert ban.bounding_box()["x"] < approve.bounding_box()["x"]
+    assert item.locator(".text").evaluate("el => getComputedStyle(el).direction") == "ltr"
+    expect(page.locator("#selected-count")).to_have_text("لا شيء محدد")
