@@ -1,7 +1,10 @@
-"""Fixtures for chaos tests: servers of their own, and the app bound to them.
+"""Fixtures for chaos tests: servers of their own, the Procfile's processes on them, and the
+app bound to them (to seed and inspect the database).
 
 A missing server binary skips these tests on a developer machine and fails
-them under CI, like the other tests that need a real service.
+them under CI, like the other tests that need a real service. ``CHAOS_SCALE``
+sizes the scenarios: 1 is the issue's figures (``make chaos``), CI's default
+0.1 runs the same scenarios with a tenth of the comments and outage seconds.
 """
 
 from __future__ import annotations
@@ -18,11 +21,21 @@ from sqlalchemy import select
 from moderation.extensions import db
 from moderation.lifecycle import Status
 from moderation.orm import Comment
-from moderation.outbox.relay import InProcessRelay
 from moderation.sites import create_site
-from tests.chaos.servers import MissingServer, PostgresServer, RedisServer
+from tests.chaos.servers import MissingServer, PostgresServer, Procfile, RedisServer
 from tests.conftest import SITE_ORIGIN, make_app, service_unavailable
 from tests.integration_fixtures import close_broker_connections
+
+SCALE = float(os.environ.get("CHAOS_SCALE", "0.1"))
+
+
+def scaled(full: float) -> int:
+    """A count or a number of seconds of the issue's scenario, at ``CHAOS_SCALE``."""
+    return max(1, round(full * SCALE))
+
+
+# A variant that adds little to its sibling's faults, left to ``make chaos`` to keep CI short.
+full_scale_only = pytest.mark.skipif(SCALE < 1, reason="a variant for make chaos (CHAOS_SCALE=1)")
 
 
 @pytest.fixture(scope="session")
@@ -48,9 +61,10 @@ def postgres_server(postgres_cluster) -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def redis_server(tmp_path) -> Iterator[RedisServer]:
+def redis_server(request, tmp_path) -> Iterator[RedisServer]:
+    """Without persistence, unless parametrised (``indirect``) with ``persist=True``."""
     try:
-        server = RedisServer(tmp_path)
+        server = RedisServer(tmp_path, persist=getattr(request, "param", False))
     except MissingServer as error:
         service_unavailable("Redis (own instance)", error)
     server.start()
@@ -62,7 +76,7 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:
 def chaos_app(postgres_server, redis_server, tmp_path, monkeypatch) -> Iterator[Flask]:
     """The app on the test's own PostgreSQL and Redis, with one site that has no flood limit."""
     app = make_app(postgres_server.url, tmp_path, monkeypatch,
-                   CELERY_BROKER_URL=redis_server.url, RELAY_CLAIM_SECONDS=5)
+                   CELERY_BROKER_URL=redis_server.url)
     with app.app_context():
         create_site("news", "Daily News", [SITE_ORIGIN], flood_interval_seconds=0)
     yield app
@@ -70,11 +84,11 @@ def chaos_app(postgres_server, redis_server, tmp_path, monkeypatch) -> Iterator[
 
 
 @pytest.fixture
-def relay(chaos_app) -> Iterator[InProcessRelay]:
-    """The relay, handing pending comments to the test's Redis until the test ends."""
-    running = InProcessRelay(chaos_app)
-    yield running
-    running.stop()
+def procfile(chaos_app, redis_server, tmp_path) -> Iterator[Procfile]:
+    """The Procfile's processes on the test's servers (started by the test), always stopped."""
+    processes = Procfile(chaos_app, redis_server.url, tmp_path)
+    yield processes
+    processes.kill()
 
 
 _FIGURES: dict[str, dict[str, object]] = {}

@@ -14,12 +14,17 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import psycopg
 import redis
+from celery import Celery
 from flask import Flask
+from kombu.exceptions import OperationalError as BrokerError
 
+from moderation.outbox.relay import HEARTBEAT
 from tests.integration_fixtures import REPO, closed_port, wait_for, worker_environment
 
 POSTGRES_BIN = Path(os.environ.get("TEST_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
@@ -45,13 +50,17 @@ def _stop_group(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: f
 
 
 class RedisServer:
-    """``redis-server`` without persistence on a port of its own; ``stop``/``start`` keep it."""
+    """``redis-server`` on a port of its own; ``stop``/``start`` keep the port. Without
+    persistence a restart comes back empty (queued messages gone); with ``persist`` every
+    write is in the append-only file first, so a killed server comes back with its data."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, persist: bool = False):
         binary = shutil.which("redis-server")
         if binary is None:
             raise MissingServer("redis-server is not installed")
         self.binary, self.folder, self.port = binary, folder, closed_port()
+        self.persistence = (["--appendonly", "yes", "--appendfsync", "always"] if persist
+                            else ["--appendonly", "no"])
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 
@@ -59,7 +68,7 @@ class RedisServer:
         log = (self.folder / "redis.log").open("ab")
         self.process = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no", "--dir", str(self.folder)],
+             *self.persistence, "--daemonize", "no", "--dir", str(self.folder)],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         wait_for(self.ping, timeout=15, interval=0.05)
@@ -141,22 +150,20 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class PreforkWorker:
-    """``celery -A workers.app worker`` with the prefork pool, as production runs it.
+class ProcfileProcess:
+    """One process of the Procfile, in a process group of its own, its output in
+    ``<name>.log``. ``kill()`` is SIGKILL to the whole group (gunicorn's or the prefork pool's
+    children with it): a machine losing the process mid-work, nothing acknowledged or flushed."""
 
-    It leads its own process group, so ``kill()`` takes the pool children with
-    it: SIGKILL to the group is a machine losing the worker mid-task.
-    """
-
-    def __init__(self, app: Flask, broker_url: str, folder: Path, concurrency: int = 2):
-        self.command = [sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-                        "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip",
-                        "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"]
-        self.env = worker_environment(app, broker_url, folder / "worker-instance")
-        self.log_path = folder / "worker.log"
+    def __init__(self, name: str, command: list[str], env: dict[str, str], folder: Path):
+        self.name, self.command = name, command
+        self.env = {**env, "MODERATION_INSTANCE_PATH": str(folder / f"{name}-instance")}
+        self.log_path = folder / f"{name}.log"
         self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
 
     def start(self) -> None:
+        self.started_at = time.time()
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(self.command, cwd=REPO, env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -164,13 +171,94 @@ class PreforkWorker:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
     def kill(self) -> None:
-        """SIGKILL the whole group: no warm shutdown, no message acknowledged or requeued."""
         if self.process is not None:
             _stop_group(self.process, signal.SIGKILL)
             self.process = None
 
-    def stop(self) -> None:
-        if self.process is not None:
-            _stop_group(self.process, signal.SIGTERM, timeout=20)
-            self.process = None
+
+class PreforkWorker(ProcfileProcess):
+    """``celery -A workers.app worker`` with the prefork pool, as production runs it."""
+
+    def __init__(self, env: dict[str, str], folder: Path, concurrency: int = 2):
+        super().__init__("worker", [
+            sys.executable, "-m", "celery", "-A", "workers.app", "worker", "--pool=prefork",
+            f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "--loglevel=INFO"], env, folder)
+
+    def ready(self) -> bool:
+        """Consuming: it answers ``inspect ping`` (compose's healthcheck of the worker)."""
+        if not self.running():
+            return False
+        try:
+            with Celery(set_as_current=False, broker=self.env["CELERY_BROKER_URL"]) as client:
+                return bool(client.control.ping(timeout=1.0))
+        except (BrokerError, redis.RedisError, OSError):
+            return False
+
+
+class Procfile:
+    """The Procfile's web (``moderation serve``, gunicorn), relays (``moderation relay``) and
+    worker, each its own process on the test's PostgreSQL and Redis, as ``make prod`` runs
+    them. Rate limits count in that Redis, as in production; clients give their address in
+    ``X-Forwarded-For`` (``TRUST_PROXY_HOPS=1``, a proxy in front), so many readers can post.
+    Beat (the sweeper) is left out: the relay alone must hand every comment on."""
+
+    METRICS_TOKEN = "chaos-metrics-token"
+
+    def __init__(self, app: Flask, redis_url: str, folder: Path):
+        self.folder, self.port = folder, closed_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        metrics = folder / "metrics"
+        metrics.mkdir(exist_ok=True)
+        self.env = {**worker_environment(app, redis_url, folder), "REDIS_URL": redis_url,
+                    "RATE_LIMITS_ENABLED": "true", "TRUST_PROXY_HOPS": "1",
+                    "METRICS_TOKEN": self.METRICS_TOKEN,
+                    "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
+        self.web = ProcfileProcess("web", [
+            sys.executable, "-m", "moderation", "serve", "--host", "127.0.0.1",
+            "--port", str(self.port), "--workers", "2"], self.env, folder)
+        self.worker = PreforkWorker(self.env, folder)
+        self.relays: list[ProcfileProcess] = []
+
+    def relay(self) -> ProcfileProcess:
+        """A further ``moderation relay`` (not started): several may run at once."""
+        process = ProcfileProcess(f"relay-{len(self.relays) + 1}",
+                                  [sys.executable, "-m", "moderation", "relay"],
+                                  self.env, self.folder)
+        self.relays.append(process)
+        return process
+
+    def start(self, relays: int = 1) -> None:
+        """Web, ``relays`` relays and the worker, waited for until each is serving."""
+        self.web.start()
+        for _ in range(relays):
+            self.relay().start()
+        self.worker.start()
+        wait_for(self.web_ready, timeout=90, interval=0.2)
+        for relay in self.relays:
+            wait_for(lambda relay=relay: relay_passed(relay), timeout=90, interval=0.2)
+        wait_for(self.worker.ready, timeout=90, interval=0.2)
+
+    def web_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        """The end of a test: nothing of theirs is looked at any more, so no graceful stop
+        (a prefork worker's takes seconds)."""
+        for process in [self.web, self.worker, *self.relays]:
+            process.kill()
+
+
+def relay_passed(relay: ProcfileProcess) -> bool:
+    """The relay made a pass since it started: it touches its heartbeat after each."""
+    heartbeat = Path(relay.env["MODERATION_INSTANCE_PATH"], HEARTBEAT)
+    return (relay.running() and heartbeat.exists()
+            and heartbeat.stat().st_mtime >= relay.started_at)
