@@ -10,18 +10,30 @@ const DECIDERS = [['automatic', t('dashboard.automatic'), '#1a56c4'], ['moderato
 const WAITS = [['median_seconds', t('dashboard.median'), '#1a56c4'], ['p90_seconds', t('dashboard.p90'), '#b42318']];
 const plots = {};
 
+// Durations in the page language's own short units ("7 min", "7 Min.").
+const inUnit = (value, unit, digits = 0) => new Intl.NumberFormat(LANG,
+  { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits }).format(value);
 const duration = seconds => {
   if (seconds == null) return '—';
-  if (seconds > 0 && seconds < 1) return Math.round(seconds * 1000) + ' ms';
-  if (seconds < 90) return Math.round(seconds) + ' s';
-  if (seconds < 5400) return Math.round(seconds / 60) + ' min';
-  if (seconds < 172800) return (seconds / 3600).toFixed(1) + ' h';
-  return (seconds / 86400).toFixed(1) + ' d';
+  if (seconds > 0 && seconds < 1) return inUnit(seconds * 1000, 'millisecond');
+  if (seconds < 90) return inUnit(seconds, 'second');
+  if (seconds < 5400) return inUnit(seconds / 60, 'minute');
+  if (seconds < 172800) return inUnit(seconds / 3600, 'hour', 1);
+  return inUnit(seconds / 86400, 'day', 1);
 };
 
-const bucketLabel = (iso, bucket) => new Date(iso).toLocaleString(LANG, bucket === 'hour'
+const bucketLabel = (instant, bucket) => new Date(instant).toLocaleString(LANG, bucket === 'hour'
   ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
   : { year: 'numeric', month: 'short', day: 'numeric' });
+
+// The time axis in the page's language too (uPlot's own ticks are English: "Dec 3", "3pm").
+const HOUR_TICK = new Intl.DateTimeFormat(LANG, { hour: '2-digit', minute: '2-digit' });
+const DAY_TICK = new Intl.DateTimeFormat(LANG, { month: 'short', day: 'numeric' });
+const timeTicks = (u, splits, axis, space, increment) => splits.map(seconds => {
+  const date = new Date(seconds * 1000);
+  const midnight = date.getHours() === 0 && date.getMinutes() === 0;
+  return (increment >= 86400 || midnight ? DAY_TICK : HOUR_TICK).format(date);
+});
 
 const numbersTable = (caption, headings, rows) => h('table', { class: 'audit' },
   h('caption', {}, caption),
@@ -44,8 +56,10 @@ const draw = (id, options, data) => {
 const timeChart = (id, stats, columns, format) => {
   const xs = stats.buckets.map(row => Date.parse(row.start) / 1000);
   draw(id, {
-    series: [{}, ...columns.map(([, label, stroke]) => ({ label, stroke, width: 2, value: (u, v) => format(v) }))],
-    axes: [{}, { values: (u, ticks) => ticks.map(format), size: 60,
+    series: [{ label: t('dashboard.' + stats.bucket),
+      value: (u, seconds) => seconds == null ? '—' : bucketLabel(seconds * 1000, stats.bucket) },
+      ...columns.map(([, label, stroke]) => ({ label, stroke, width: 2, value: (u, v) => format(v) }))],
+    axes: [{ values: timeTicks }, { values: (u, ticks) => ticks.map(format), size: 60,
       ...(format === duration ? {} : { incrs: WHOLE }) }],
   }, [xs, ...columns.map(([key]) => stats.buckets.map(row => row[key]))]);
   $('table-' + id).replaceChildren(numbersTable(
@@ -60,8 +74,9 @@ const reasonsChart = stats => {
   const names = reasons.map(row => row.check);
   draw('reasons', {
     scales: { x: { time: false, range: [-0.5, Math.max(names.length, 1) - 0.5] } },
-    series: [{}, { label: t('dashboard.comments_held'), stroke: '#bf8700', fill: '#bf870066',
-      paths: uPlot.paths.bars({ size: [0.6] }), points: { show: false } }],
+    series: [{ label: t('dashboard.check'), value: (u, index) => names[index] ?? '—' },
+      { label: t('dashboard.comments_held'), stroke: '#bf8700', fill: '#bf870066',
+        paths: uPlot.paths.bars({ size: [0.6] }), points: { show: false } }],
     axes: [{ values: (u, ticks) => ticks.map(tick => names[tick] ?? ''), incrs: [1] }, { incrs: WHOLE }],
   }, [names.map((_, index) => index), reasons.map(row => row.comments)]);
   $('table-reasons').replaceChildren(reasons.length

@@ -41,6 +41,7 @@ def test_a_german_browser_gets_the_review_page_in_german(live_server, new_contex
         ["1", "1", "0", "0", "0"])
     expect(outcomes.locator("caption")).to_have_text("Kommentare nach Ergebnis pro Stunde")
     expect(page.locator("#plot-outcomes .u-legend")).to_contain_text("Zurückgehalten")
+    expect(page.locator("#plot-outcomes .u-legend")).to_contain_text("Stunde")  # not "Time"
     expect(page.get_by_role("status")).to_have_text("Übersicht: 169 Stunden geladen.")
     # German dates: day before month ("3. Dez., 09:00")
     expect(outcomes.get_by_role("rowheader").first).to_have_text(
