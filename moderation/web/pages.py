@@ -21,6 +21,8 @@ from . import review_catalogs
 bp = Blueprint("pages", __name__)
 demo_bp = Blueprint("demo_page", __name__)
 STATIC = Path(__file__).parents[1] / "static"
+WIDGET_CATALOGS = STATIC / "i18n" / "widget"
+WIDGET_THEMES = ("light", "dark", "auto")
 # ``//= include NAME``: what scripts share (the sanitizer, the widget's language code),
 # inlined so each script is one request.
 INCLUDE = re.compile(r"^( *)//= include ([\w.]+)$", re.MULTILINE)
@@ -51,7 +53,7 @@ def count_js() -> Response:
 def widget_catalog(lang: str) -> Response:
     """A language's words for embed.js and count.js, fetched from news sites' pages.
     ``send_from_directory`` refuses paths out of the folder and answers If-None-Match."""
-    response = _for_news_sites(send_from_directory(STATIC / "i18n" / "widget", f"{lang}.json"))
+    response = _for_news_sites(send_from_directory(WIDGET_CATALOGS, f"{lang}.json"))
     response.headers["Access-Control-Allow-Origin"] = "*"  # public words, read cross-origin
     return response
 
@@ -97,10 +99,14 @@ def review_vendor(filename: str) -> Response:
 
 @demo_bp.get("/")
 def demo_article() -> Response:
-    """A sample news article with the widget embedded, as a news site would do it."""
+    """A sample news article with the widget embedded, as a news site would do it; ``?lang=``
+    and ``?theme=`` show the widget in another of its languages or themes."""
+    languages = sorted(path.stem for path in WIDGET_CATALOGS.glob("*.json"))
+    lang, theme = request.args.get("lang"), request.args.get("theme")
     response = Response(render_template(
         "article.html", site=demo.DEMO_SITE, article=demo.ARTICLE, others=demo.OTHER_ARTICLES,
-        held_words=demo.HELD_WORDS))
+        held_words=demo.HELD_WORDS, languages=languages, themes=WIDGET_THEMES,
+        lang=lang if lang in languages else None, theme=theme if theme in WIDGET_THEMES else None))
     response.cache_control.no_cache = True
     response.headers["Content-Security-Policy"] = DEMO_POLICY
     response.headers["X-Frame-Options"] = "DENY"

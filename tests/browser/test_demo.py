@@ -54,3 +54,19 @@ def test_the_demo_moderator_sees_the_held_sample_with_its_word_highlighted(
     expect(item).to_be_visible()
     expect(item.locator(".text mark")).to_have_text("lawsuit")
     page.screenshot(path=artifacts / "demo-review-page.png", full_page=True)
+
+
+def test_the_demo_shows_the_widget_in_another_language_and_theme(live_server, page):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="ar", exact=True).click()
+    page.get_by_role("link", name="dark", exact=True).click()
+    widget = page.locator("#comments .lar")
+    expect(widget).to_have_attribute("dir", "rtl")
+    expect(page.locator("#comments h2")).to_have_text("3 تعليقات")
+    expect(page.locator(".count").first).to_have_text("3 تعليقات")
+    assert widget.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(13, 17, 23)"
+
+    page.goto(live_server.url + "/?lang=../review/en&theme=evil")  # only what the demo offers
+    expect(page.locator("#comments h2")).to_have_text("3 Comments")
+    assert page.locator("script[src='/embed.js']").evaluate(
+        "el => el.hasAttribute('data-lang') || el.hasAttribute('data-theme')") is False
