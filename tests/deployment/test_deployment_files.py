@@ -339,6 +339,7 @@ def test_the_image_build_context_keeps_the_packages_and_their_data():
         "package-data"]
     assert "artifacts/*" in package_data["models"]
     assert "migrations/**/*" in package_data["moderation"]
+    assert "static/**/*" in package_data["moderation"]  # message catalogs, vendored uPlot
 
 
 # --- dependencies ---------------------------------------------------------------------------
