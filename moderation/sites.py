@@ -182,12 +182,14 @@ def _stored(policy: dict) -> dict:
     """The policy as the site's columns: moderator addresses sealed, an empty sender unset."""
     stored = dict(policy)
     if "moderator_emails" in stored:
-        emails = stored.pop("moderator_emails")
-        stored["moderator_emails_ciphertext"] = (
-            privacy().seal_secret(json.dumps(emails)) if emails else None)
+        stored["moderator_emails_ciphertext"] = _sealed_list(stored.pop("moderator_emails"))
     if "mail_from" in stored:
         stored["mail_from"] = stored["mail_from"] or None
     return stored
+
+
+def _sealed_list(emails: list[str]) -> bytes | None:
+    return privacy().seal_secret(json.dumps(emails)) if emails else None
 
 
 def moderator_emails(site: Site) -> list[str]:
@@ -195,3 +197,19 @@ def moderator_emails(site: Site) -> list[str]:
     if site.moderator_emails_ciphertext is None:
         return []
     return json.loads(privacy().open_secret(site.moderator_emails_ciphertext))
+
+
+def sites_moderated_by(email: str) -> list[Site]:
+    """The sites whose digest goes to ``email`` (a data-subject request; caller commits any
+    change). Sites are few, so each list is opened rather than indexed by a hash."""
+    digest = privacy().email_digest(email)
+    with_moderators = select(Site).where(Site.moderator_emails_ciphertext.is_not(None))
+    return [site for site in db.session.scalars(with_moderators.order_by(Site.id))
+            if any(privacy().email_digest(e) == digest for e in moderator_emails(site))]
+
+
+def drop_moderator_email(site: Site, email: str) -> None:
+    """Take ``email`` off the site's digest list (caller commits)."""
+    digest = privacy().email_digest(email)
+    site.moderator_emails_ciphertext = _sealed_list([
+        kept for kept in moderator_emails(site) if privacy().email_digest(kept) != digest])

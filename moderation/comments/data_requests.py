@@ -17,7 +17,8 @@ from ..lifecycle import ACTIONS, Actor, Role, Status
 from ..orm import Ban, Comment, Site, StatusChange, Subscription, Thread, utcnow
 from ..outbox import webhooks
 from ..privacy import privacy
-from .changes import change_status, republish
+from ..sites import drop_moderator_email, sites_moderated_by
+from .changes import change_status, republish_threads
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def export_author(email: str) -> dict:
                 ("created_at", s.created_at), ("confirmed_at", s.confirmed_at),
                 ("unsubscribed_at", s.unsubscribed_at),
                 ("undeliverable_at", s.undeliverable_at))}} for s in subscriptions],
+        "moderator_digests": [site.id for site in sites_moderated_by(email)],
     }
 
 
@@ -71,17 +73,22 @@ def erase_author(email: str) -> int:
     _redact_status_log(comments)
     for comment in comments:
         _forget_author(comment, delete=modes[comment.site_id] == "delete")
+    republished: dict[int, int] = {}
     for comment in comments:
         if modes[comment.site_id] == "delete":
             if comment.status in ACTIONS["erase"].sources:
                 change_status(comment, Status.DELETED, actor=ERASURE,
-                              reason="erased at the author's request")
+                              reason="erased at the author's request", republished=republished)
         elif comment.status != Status.DELETED:
             webhooks.record_event(comment, comment.status, webhooks.ANONYMISED)
-    for thread_id in {c.thread_id for c in comments if c.status == Status.APPROVED}:
-        republish(thread_id)  # cached lists must not keep showing the erased name
+    for comment in comments:  # cached lists must not keep showing the erased name
+        if comment.status == Status.APPROVED:
+            republished.setdefault(comment.thread_id, 0)
+    republish_threads(republished)
     db.session.execute(delete(Ban).where(Ban.email_digest == digest))
     db.session.execute(delete(Subscription).where(Subscription.email_digest == digest))
+    for site in sites_moderated_by(email):
+        drop_moderator_email(site, email)
     db.session.commit()
     log.info("privacy erasure: %d comments anonymised or deleted", len(comments))
     return len(comments)

@@ -43,7 +43,8 @@ def test_erase_anonymises_comments_and_removes_address_hashes_and_bans(app, clie
     listed = client.get("/api/v1/comments?site=news&thread=2026/11/city-council-budget")
     assert listed.get_json()["comments"][0]["author_name"] == "Anonymous"
     again = app.test_cli_runner().invoke(args=["privacy", "export", "gone@example.com"])
-    assert json.loads(again.output) == {"comments": [], "bans": [], "subscriptions": []}
+    assert json.loads(again.output) == {"comments": [], "bans": [], "subscriptions": [],
+                                       "moderator_digests": []}
 
 
 def test_erase_deletes_comments_where_the_site_chose_deletion(app, client, post_comment):

@@ -12,6 +12,7 @@ from moderation.extensions import db
 from moderation.notifications.digest import send_due_digests
 from moderation.orm import Site
 from moderation.platform.periodic import Periodic
+from moderation.sites import moderator_emails
 from tests.integration_fixtures import wait_for
 from workers.celery_app import celery_init_app
 
@@ -155,3 +156,12 @@ def test_embedded_mode_sends_the_digests_from_a_thread_that_outlives_an_smtp_out
         wait_for(lambda: len(digests(inbox)) == 2, timeout=10)
     finally:
         digesting.stop()
+
+
+def test_a_moderator_address_is_in_its_export_and_goes_with_its_erasure(app, moderated, cli):
+    exported = json.loads(cli("privacy", "export", "Desk@Newsroom.example").output)
+    assert exported["moderator_digests"] == ["news"]
+    assert cli("privacy", "erase", "--yes", MODERATORS[0]).exit_code == 0
+    with app.app_context():
+        assert moderator_emails(db.session.get(Site, "news")) == [MODERATORS[1]]
+    assert json.loads(cli("privacy", "export", MODERATORS[0]).output)["moderator_digests"] == []
