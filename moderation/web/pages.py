@@ -14,8 +14,10 @@ from pathlib import Path
 
 import rjsmin
 from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
+from werkzeug.exceptions import NotFound
 
 from .. import demo
+from ..errors import error_response
 from . import review_catalogs
 
 bp = Blueprint("pages", __name__)
@@ -52,10 +54,15 @@ def count_js() -> Response:
 @bp.get("/i18n/widget/<lang>.json")
 def widget_catalog(lang: str) -> Response:
     """A language's words for embed.js and count.js, fetched from news sites' pages.
-    ``send_from_directory`` refuses paths out of the folder and answers If-None-Match."""
-    response = _for_news_sites(send_from_directory(WIDGET_CATALOGS, f"{lang}.json"))
+    ``send_from_directory`` refuses paths out of the folder and answers If-None-Match. A
+    language we have no words for is a 404 that news sites' pages may read and cache too: the
+    widget stays English, without a CORS error on every page view."""
+    try:
+        response = send_from_directory(WIDGET_CATALOGS, f"{lang}.json")
+    except NotFound:
+        response = error_response(404, "not_found", "No catalog for this language.")
     response.headers["Access-Control-Allow-Origin"] = "*"  # public words, read cross-origin
-    return response
+    return _for_news_sites(response)
 
 
 @bp.get("/moderate/")

@@ -91,6 +91,16 @@ def test_without_data_lang_the_page_language_speaks_and_a_container_may_choose(
     page.locator("#comments").screenshot(path=readme_screenshots / "widget-de.png")
 
 
+def test_a_language_without_a_catalog_gets_english(live_server, page, thread):
+    requests = []
+    page.on("requestfinished", lambda request: "/i18n/" in request.url and requests.append(
+        request.url))
+    live_server.news_page(page, thread=thread, html_lang="ja")
+    expect(widget(page)).to_have_attribute("lang", "en")
+    expect(page.locator("#comments .hint")).to_have_text(NOTES["en"])
+    assert [url.rsplit("/", 1)[1] for url in requests] == ["ja.json"]  # read, not blocked
+
+
 def test_errors_dates_and_labels_in_the_readers_language(live_server, page, thread):
     live_server.news_page(page, site="slow", thread=thread, attributes={"data-lang": "de"})
     post = page.get_by_role("button", name="Kommentar abschicken")
