@@ -10,6 +10,8 @@ copy of their own, so none learns the others' addresses.
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +24,8 @@ from ..orm import Comment, Site, UTCDateTime, utcnow
 from ..sites import moderator_emails
 from . import mail
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Queue:
@@ -31,10 +35,17 @@ class Queue:
 
 
 def send_due_digests() -> int:
-    """Send every site's digest that is due (beat's job); returns how many sites'."""
+    """Send every site's digest that is due (beat's job); returns how many sites'. One
+    SMTP refused is logged and tried again at the next run; the other sites still get theirs."""
     site_ids = db.session.scalars(select(Site.id).where(
         Site.moderator_emails_ciphertext.is_not(None)).order_by(Site.id)).all()
-    return sum(send_digest(site_id) for site_id in site_ids)
+    sent = 0
+    for site_id in site_ids:
+        try:
+            sent += send_digest(site_id)
+        except (smtplib.SMTPException, OSError) as error:
+            log.warning("digest of site %s not sent: %s", site_id, type(error).__name__)
+    return sent
 
 
 def send_digest(site_id: str) -> bool:
@@ -51,7 +62,7 @@ def send_digest(site_id: str) -> bool:
     try:
         for address in moderator_emails(site):
             mail.deliver(_digest(site, queue, now, address))
-    except Exception:  # not sent (SMTP away): the next tick tries again
+    except Exception:  # not sent: the next run tries again
         _stamp(site_id, was=now, now=last)
         raise
     return True
@@ -62,7 +73,8 @@ def queue_of(site_id: str) -> Queue:
     held_count, pending, oldest = db.session.execute(select(
         func.count().filter(held), func.count().filter(Comment.status == Status.PENDING),
         type_coerce(func.min(Comment.created_at).filter(held), UTCDateTime),
-    ).where(Comment.site_id == site_id)).one()
+    ).where(Comment.site_id == site_id,
+            Comment.status.in_((Status.HELD, Status.PENDING)))).one()
     return Queue(held_count, pending, oldest)
 
 
