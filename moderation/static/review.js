@@ -40,10 +40,13 @@
   let queueCursor = null;
   let auditCursor = null;
 
-  // The API's stable error code in the moderator's words, else the server's own message.
+  // The server's own message says most ("already approved by moderator:ann") but in English;
+  // in another language, its stable error code in the moderator's words.
+  const problemIn = (status, body) => LANG !== 'en' && MESSAGES['error.' + body.error]
+    ? t('error.' + body.error) : body.message || `HTTP ${status}`;
   class ApiFailure extends Error {
     constructor(status, body) {
-      super(MESSAGES['error.' + body.error] ? t('error.' + body.error) : body.message || `HTTP ${status}`);
+      super(problemIn(status, body));
       this.status = status;
       this.body = body;
     }

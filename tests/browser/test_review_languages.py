@@ -15,6 +15,8 @@ pytestmark = pytest.mark.integration
 
 def test_a_german_browser_gets_the_review_page_in_german(live_server, new_context):
     site = live_server.new_site(held_words=[HELD_WORD])
+    first_look = live_server.post_comment(site=site, thread="sprache",
+                                          body=f"Eine {HELD_WORD}, schon entschieden.")
     live_server.post_comment(site=site, thread="sprache", author_name="Lena Leserin",
                              body=f"Die {HELD_WORD} zieht sich hin.")
     page = new_context(locale="de-DE", timezone_id="Europe/Berlin").new_page()
@@ -25,6 +27,13 @@ def test_a_german_browser_gets_the_review_page_in_german(live_server, new_contex
     page.get_by_role("button", name="Warteschlange öffnen").click()
 
     item = page.locator(".queue .item")
+    expect(item).to_have_count(2)
+    # decided meanwhile elsewhere: the API's 409 "conflict", said in German
+    live_server.decide(first_look["id"], "reject")
+    page.locator(f".item[data-id='{first_look['id']}'] .decide.approve").click()
+    expect(page.locator(f".item[data-id='{first_look['id']}'] .problem")).to_have_text(
+        "Der Kommentar wurde geändert; laden Sie neu und versuchen Sie es noch einmal.")
+    page.get_by_label("Reihenfolge").select_option("newest")  # and the queue reloads
     expect(item).to_have_count(1)
     expect(item.get_by_role("button", name="Freigeben")).to_be_visible()
     expect(item.get_by_role("button", name="Verfasser sperren")).to_be_visible()
@@ -38,7 +47,7 @@ def test_a_german_browser_gets_the_review_page_in_german(live_server, new_contex
     page.get_by_role("tab", name="Übersicht").click()
     outcomes = page.get_by_role("region", name="Kommentare nach Ergebnis, als Zahlen")
     expect(outcomes.get_by_role("row", name="Gesamter Zeitraum").get_by_role("cell")).to_have_text(
-        ["1", "1", "0", "0", "0"])
+        ["1", "2", "0", "1", "0"])
     expect(outcomes.locator("caption")).to_have_text("Kommentare nach Ergebnis pro Stunde")
     expect(page.locator("#plot-outcomes .u-legend")).to_contain_text("Zurückgehalten")
     expect(page.locator("#plot-outcomes .u-legend")).to_contain_text("Stunde")  # not "Time"
