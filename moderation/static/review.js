@@ -42,11 +42,11 @@
 
   // The server's own message says most ("already approved by moderator:ann") but in English;
   // in another language, its stable error code in the moderator's words.
-  const problemIn = (status, body) => LANG !== 'en' && MESSAGES['error.' + body.error]
-    ? t('error.' + body.error) : body.message || `HTTP ${status}`;
+  const problemIn = (body, fallback) => LANG !== 'en' && MESSAGES['error.' + body.error]
+    ? t('error.' + body.error) : body.message || fallback;
   class ApiFailure extends Error {
     constructor(status, body) {
-      super(problemIn(status, body));
+      super(problemIn(body, `HTTP ${status}`));
       this.status = status;
       this.body = body;
     }
@@ -291,7 +291,7 @@
       if (outcome.ok) removeItem(outcome.id);
       else {
         const item = items.find(entry => entry.comment.id === outcome.id);
-        if (item) item.el.querySelector('.problem').textContent = outcome.message || outcome.error || t('comment.failed');
+        if (item) item.el.querySelector('.problem').textContent = problemIn(outcome, t('comment.failed'));
       }
     }
     say(t(result.failed ? 'bulk.decided_some_failed' : 'bulk.decided', { done: ACTIONS[decision].done, ...result }));
