@@ -9,6 +9,5 @@ from . import due, replies, subscriptions
 
 
 def init_app(app: Flask) -> None:
-    queueing.register(app, subscriptions.SEND_CONFIRMATION,
-                      due.in_process(subscriptions.send_confirmation))
-    queueing.register(app, replies.SEND_REPLIES, due.in_process(replies.send_notifications))
+    queueing.register(app, due.SEND_CONFIRMATION, due.in_process(subscriptions.send_confirmation))
+    queueing.register(app, due.SEND_REPLIES, due.in_process(replies.send_notifications))
