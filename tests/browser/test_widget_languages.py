@@ -88,6 +88,11 @@ def test_without_data_lang_the_page_language_speaks_and_a_container_may_choose(
     expect(page.locator("#count")).to_have_text("2 Kommentare")
     expect(page.locator("#second .lar")).to_have_attribute("lang", "fr")
     expect(page.locator("#second .hint")).to_have_text(NOTES["fr"])
+    shown = widget(page).inner_text()
+    german = json.loads((CATALOGS / "de.json").read_text())
+    left_in_english = [text for text, own in german.items()
+                       if isinstance(own, str) and own != text and len(text) > 3 and text in shown]
+    assert left_in_english == []
     page.locator("#comments").screenshot(path=readme_screenshots / "widget-de.png")
 
 
