@@ -67,17 +67,19 @@ def test_the_review_pages_views_have_no_serious_violations(live_server, new_cont
     assert blocking_violations(page) == [], "dashboard"
 
 
-@pytest.mark.parametrize("attributes", [
-    {},
-    {"data-theme": "dark"},
-    {"data-lang": "ar"},
+@pytest.mark.parametrize(("attributes", "background", "direction"), [
+    ({}, "rgb(255, 255, 255)", "ltr"),
+    ({"data-theme": "dark"}, "rgb(13, 17, 23)", "ltr"),
+    ({"data-lang": "ar"}, "rgb(255, 255, 255)", "rtl"),
 ], ids=["light", "dark", "rtl"])
-def test_the_widget_has_no_serious_violations(live_server, page, thread, attributes):
+def test_the_widget_has_no_serious_violations(live_server, page, thread, attributes, background,
+                                              direction):
     live_server.post_comment(site="news", thread=thread, author_name="First Reader",
                              body="A **published** comment with [a link](https://example.com/).")
     live_server.news_page(page, thread=thread, attributes=attributes)
-    for name, value in attributes.items():
-        expect(page.locator("script[data-site]")).to_have_attribute(name, value)
+    widget = page.locator("#comments .lar")  # what the reader sees is the variant asked for
+    expect(widget).to_have_css("background-color", background)
+    expect(widget).to_have_css("direction", direction)
     page.locator("#comments").evaluate("host => host.shadowRoot.querySelector('form')"
                                        ".requestSubmit()")  # every field's error shown
     expect(page.locator("#comments [aria-invalid=true]")).not_to_have_count(0)
