@@ -22,7 +22,7 @@ STAGES = (
     ("rate limit (Flask-Limiter)", ("flask_limiter/",)),
     ("checks query (thread, duplicate, flood)", ("_read_prior",)),
     ("queue push (Celery, kombu, redis-py)", ("hand_over", "redis/")),
-    ("insert comment + log row (psycopg)", ("_store", "_new_thread", "psycopg/")),
+    ("insert comment + log row (psycopg)", ("insert_comment", "_new_thread", "psycopg/")),
     ("validation (webargs, marshmallow, email-validator)", ("Parser.parse (webargs/",)),
     ("render + sanitise (markdown-it, nh3)", ("render_body",)),
     ("encrypt email, HMAC digests", ("moderation/privacy.py",)),

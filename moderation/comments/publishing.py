@@ -6,44 +6,19 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from flask import Flask, current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from ..extensions import db
-from ..lifecycle import Status
 from ..orm import Comment, Thread
-from ..platform.database import autocommit
-from ..platform.pagination import after, decode_cursor, encode_cursor
+from ..platform.pagination import decode_cursor, encode_cursor
 from ..sites import site_policy
+from . import store
 from .read_caches import Pages, ThreadVersions
+from .store import PublishedThread
 
-# Core statements over the tables, built once: a read needs a few columns, not ORM objects.
-_comments, _threads = Comment.__table__, Thread.__table__
-_parents = _comments.alias("parent")
-_THREAD = select(_threads.c.id, _threads.c.published_version, _threads.c.approved_count).where(
-    _threads.c.site_id == bindparam("site_id"), _threads.c.key == bindparam("key"))
-_APPROVED = (
-    select(_comments.c.id, _comments.c.public_id, _parents.c.public_id.label("parent_public_id"),
-           _comments.c.author_name, _comments.c.author_url, _comments.c.body_html,
-           _comments.c.created_at)
-    .select_from(_comments.outerjoin(_parents, _parents.c.id == _comments.c.parent_id))
-    .where(_comments.c.thread_id == bindparam("thread_id"),
-           _comments.c.status == Status.APPROVED)
-)
-_KEYS = (_comments.c.created_at, _comments.c.id)
-_PAGES = {sort: _APPROVED.order_by(*(key.desc() if sort == "newest" else key for key in _KEYS))
-          .limit(bindparam("limit")) for sort in ("oldest", "newest")}
 PAGE_CACHE_BYTES = 16 * 1024 * 1024
-
-
-class PublishedThread(NamedTuple):
-    """A thread's identity and the version of its published list (bumped on every change)."""
-
-    id: int
-    published_version: int
-    approved_count: int
 
 
 @dataclass(frozen=True)
@@ -64,13 +39,8 @@ def published_thread(site_id: str, key: str) -> PublishedThread | None:
     """One indexed row read, remembered briefly; ``None`` for a thread nobody commented on.
     Unknown site: 422."""
     site_policy(site_id)
-
-    def read() -> PublishedThread | None:
-        with autocommit() as connection:
-            row = connection.execute(_THREAD, {"site_id": site_id, "key": key}).first()
-        return PublishedThread(*row) if row else None
-
-    return current_app.extensions["published_versions"].get((site_id, key), read)
+    return current_app.extensions["published_versions"].get(
+        (site_id, key), lambda: store.published_thread(site_id, key))
 
 
 def forget_published_versions() -> None:
@@ -90,11 +60,7 @@ def approved_page(site_id: str, key: str, thread: PublishedThread | None, *, sor
     position = decode_cursor(cursor, datetime, int) if cursor else None
     if thread is None:
         return ThreadPage(site_id, key, 0, [], None)
-    query = _PAGES[sort]
-    if position:
-        query = query.where(after(_KEYS, position, sort == "newest"))
-    with autocommit() as connection:
-        rows = connection.execute(query, {"thread_id": thread.id, "limit": limit + 1}).all()
+    rows = store.approved_rows(thread.id, sort, limit + 1, position)
     more = len(rows) > limit
     rows = rows[:limit]
     comments = [{"id": row.public_id, "parent_id": row.parent_public_id,

@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..comments.changes import change_status, republish_threads
+from ..comments.store import DECIDED_FIELDS, write_decided
 from ..extensions import db
 from ..lifecycle import Role, Status
 from ..orm import Comment, Site
@@ -139,20 +140,6 @@ def _decide_one(checks: list[Check], comment: Comment,
     return Outcome(Status.HELD, str(Role.SCORING), reasons, {}, {}), f"{failure}; held"
 
 
-# What scoring changes on a comment. The ORM writes a versioned row with one UPDATE per row
-# (it checks each row's version); the batch writes them in one executemany instead.
-_comments = Comment.__table__
-DECIDED_FIELDS = ("status", "decided_at", "decided_by", "scores", "risk", "reasons",
-                  "model_versions", "scoring_failures")
-_WRITE_DECIDED = (
-    update(_comments)
-    .where(_comments.c.id == bindparam("comment_id"),
-           _comments.c.version == bindparam("expected_version"))
-    .values({**{name: bindparam(f"new_{name}", type_=_comments.c[name].type)
-                for name in DECIDED_FIELDS}, "version": _comments.c.version + 1})
-)
-
-
 def _write_decided(comments: list[Comment]) -> None:
     """Write the batch's decided rows in one statement, keeping the version check.
 
@@ -160,19 +147,15 @@ def _write_decided(comments: list[Comment]) -> None:
     with changes outside ``DECIDED_FIELDS``, or already flushed (a check's query
     autoflushes), is left to the ORM.
     """
-    written, rows = [], []
-    for comment in comments:
-        changed = set(inspect(comment).committed_state)
-        if changed and changed <= set(DECIDED_FIELDS):
-            written.append(comment)
-            rows.append({"comment_id": comment.id, "expected_version": comment.version,
-                         **{f"new_{name}": getattr(comment, name) for name in DECIDED_FIELDS}})
-    if not rows:
+    written = [comment for comment in comments
+               if (changed := set(inspect(comment).committed_state))
+               and changed <= set(DECIDED_FIELDS)]
+    if not written:
         return
     with db.session.no_autoflush:
-        result = db.session.execute(_WRITE_DECIDED, rows)
-    if result.rowcount != len(rows):
-        raise StaleDataError(f"{len(rows) - result.rowcount} comments changed under the lock")
+        rowcount = write_decided(db.session, written)
+    if rowcount != len(written):
+        raise StaleDataError(f"{len(written) - rowcount} comments changed under the lock")
     for comment in written:
         db.session.expunge(comment)
 

@@ -9,21 +9,14 @@ from sqlalchemy import select
 from ...extensions import db
 from ...lifecycle import Status
 from ...orm import Ban, Comment, Site
-from .base import CheckResult, Prepared
+from .base import BatchCheck, CheckResult, Prepared
 
 
-class BannedAuthor:
+class BannedAuthor(BatchCheck):
     name = "banned_author"
 
-    def run(self, comment: Comment, site: Site) -> CheckResult:
-        if comment.email_digest is None:
-            return CheckResult()
-        banned = db.session.scalar(select(Ban.id).where(
-            Ban.site_id == site.id, Ban.email_digest == comment.email_digest))
-        return self.verdict(banned is not None)
-
     def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> Prepared:
-        """One query for the whole batch instead of one per comment."""
+        """One query for the whole batch."""
         digests = {comment.email_digest for comment in comments} - {None}
         bans = {(site_id, digest) for site_id, digest in db.session.execute(
             select(Ban.site_id, Ban.email_digest).where(

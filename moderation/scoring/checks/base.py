@@ -1,11 +1,11 @@
 """What a check is, and how their verdicts combine into one decision.
 
 A check decides one comment at a time (``run``). Scoring works in batches, so a
-check whose per-comment work is cheaper in bulk (a model, a database lookup)
-may also have ``prepare(comments, sites)``: called once per batch before any
-``run``, it returns the batch's verdicts as a ``Prepared`` check. It returns a new
-object rather than storing the batch on itself, because the check instances are
-shared by every thread of a process.
+check whose per-comment work is cheaper in bulk (a model, a database lookup) is a
+``BatchCheck``: it has only ``prepare(comments, sites)``, called once per batch
+before any ``run``, which returns the batch's verdicts as a ``Prepared`` check, and
+one comment is a batch of one. It returns a new object rather than storing the
+batch on itself, because the check instances are shared by every thread of a process.
 """
 
 from __future__ import annotations
@@ -46,6 +46,18 @@ class Prepared:
     def run(self, comment: Comment, site: Site) -> CheckResult:
         verdict = self.verdicts.get(comment.id)
         return verdict if verdict is not None else self.check.run(comment, site)
+
+
+class BatchCheck:
+    """A check written for a batch: ``run`` on one comment prepares a batch of one."""
+
+    name: str
+
+    def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> Prepared:
+        raise NotImplementedError
+
+    def run(self, comment: Comment, site: Site) -> CheckResult:
+        return self.prepare([comment], {comment.site_id: site}).verdicts[comment.id]
 
 
 def prepare(checks: Iterable[Check], comments: Sequence[Comment],

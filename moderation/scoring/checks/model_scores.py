@@ -18,7 +18,7 @@ from models.scoring import Scorer, TextScores, load_scorer
 
 from ...lifecycle import Actor, Role, Status
 from ...orm import Comment, Site
-from .base import SEVERITY, CheckResult, Prepared
+from .base import SEVERITY, BatchCheck, CheckResult, Prepared
 
 OFF = 1.0
 
@@ -69,15 +69,11 @@ def verdict(scores: TextScores,
     return None, None, ""
 
 
-class ModelScores:
-    """Scores one comment, or a whole batch in one call: the models cost far less per text
-    in a batch (one sparse matrix product) than one text at a time."""
+class ModelScores(BatchCheck):
+    """Scores a whole batch in one call: the models cost far less per text in a batch (one
+    sparse matrix product) than one text at a time."""
 
     name = "models"
-
-    def run(self, comment: Comment, site: Site) -> CheckResult:
-        models = scorer()
-        return result(models.score([comment.body])[0], site, models.thresholds)
 
     def prepare(self, comments: Sequence[Comment], sites: Mapping[str, Site]) -> Prepared:
         models = scorer()
