@@ -93,10 +93,16 @@ def send_moderator_digests() -> int:
     return digest.send_due_digests()
 
 
+class MailNotSent(Exception):
+    """An SMTP or network error by its type alone: its message may name the recipient
+    (SMTPRecipientsRefused does), and Celery logs the exception of every retry."""
+
+
 def _sending(task, send, subscription_id: int):
-    """SMTP and network errors retry with exponential backoff."""
+    """SMTP and network errors retry with exponential backoff (raised outside the except
+    block, so no traceback chains the original error either)."""
     try:
         return send(subscription_id)
     except (smtplib.SMTPException, OSError) as failure:
-        raise task.retry(exc=failure, countdown=min(600, 2 ** (task.request.retries + 2))) \
-            from failure
+        refused = MailNotSent(type(failure).__name__)
+    raise task.retry(exc=refused, countdown=min(600, 2 ** (task.request.retries + 2)))

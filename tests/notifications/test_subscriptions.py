@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 
+import pytest
+
 from moderation.extensions import db
+from moderation.notifications import mail
 from moderation.orm import Subscription
 from tests.notifications.conftest import link_in
+from workers import tasks
 
 
 def confirmation_link(message) -> str:
@@ -69,3 +74,22 @@ def test_the_address_is_sealed_and_never_logged(app, post_comment, inbox, caplog
     ours = "\n".join(record.getMessage() for record in caplog.records
                      if not record.name.startswith("mail."))  # not the test's SMTP server
     assert "ann@example.com" not in ours and token not in ours
+
+
+def test_a_refused_recipient_is_retried_without_its_address_in_what_celery_logs(
+        app, post_comment, inbox, monkeypatch):
+    post_comment(author_email="ann@example.com", notify_replies=True)
+    with app.app_context():
+        subscription = db.session.scalars(db.select(Subscription)).one()
+        subscription.confirmation_due_at = subscription.created_at  # owed again
+        db.session.commit()
+        subscription_id = subscription.id
+
+    def refuse(message):
+        raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"no such user")})
+
+    monkeypatch.setattr(mail, "deliver", refuse)
+    with app.app_context(), pytest.raises(tasks.MailNotSent) as retried:
+        tasks.send_confirmation.run(subscription_id)
+    assert str(retried.value) == "SMTPRecipientsRefused"
+    assert retried.value.__cause__ is None and retried.value.__context__ is None
