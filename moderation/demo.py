@@ -29,6 +29,9 @@ DEMO_ORIGINS = (DEMO_URL, "http://localhost:8000")
 DEMO_MODERATOR = "demo-moderator"
 # Comments mentioning these are held for a moderator, so the demo shows the review queue.
 HELD_WORDS = ("lawsuit",)
+# Told of the held comment by the moderators' digest (an .eml under instance/mail/ without
+# SMTP_URL), which `moderation serve` sends without a broker.
+DEMO_DESK = "desk@demo.example"
 ARTICLE = {
     "thread": "2026/05/riverside-library-opens",
     "title": "The old tram depot reopens as a riverside library",
@@ -54,11 +57,13 @@ SAMPLE_COMMENTS = (
 
 
 def seed_site(origins: tuple[str, ...] | list[str] = DEMO_ORIGINS) -> Site:
-    """The demo site (not pre-moderated; held words hold); adds any origin it lacks."""
+    """The demo site (not pre-moderated; held words hold; one held comment is a digest for
+    its desk); adds any origin it lacks."""
     site = db.session.get(Site, DEMO_SITE)
     if site is None:
         return create_site(DEMO_SITE, "Demo Newsroom", list(origins),
-                           held_words=list(HELD_WORDS), flood_interval_seconds=10)
+                           held_words=list(HELD_WORDS), flood_interval_seconds=10,
+                           moderator_emails=[DEMO_DESK], digest_held_count=1)
     wanted = {normalise_origin(origin) for origin in origins}
     if not wanted <= set(site.allowed_origins or []):
         site.allowed_origins = sorted(wanted | set(site.allowed_origins or []))

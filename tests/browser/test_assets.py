@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from moderation import demo
 from moderation.extensions import db
+from moderation.notifications.digest import send_due_digests
 from moderation.orm import Comment
 from moderation.review.moderators import authenticate
 from moderation.web.pages import bundled
@@ -84,6 +85,9 @@ def test_the_demo_command_seeds_once_and_prints_a_working_token(app):
         site = demo.seed_site(())
         assert "http://127.0.0.1:9000" in site.allowed_origins
         assert not site.premoderate
+        assert send_due_digests() == 1  # what `moderation serve` sends without a broker
+    [digest] = [path.read_text() for path in Path(app.config["MAIL_DIR"]).glob("*.eml")]
+    assert "To: desk@demo.example" in digest and "Held for review: 1" in digest
 
 
 def test_the_demo_refuses_to_run_in_production(app):
