@@ -46,6 +46,8 @@ def test_the_review_pages_views_have_no_serious_violations(live_server, new_cont
     page = new_context(locale=locale).new_page()
     page.goto(f"{live_server.url}/moderate/?site={busy_site}")
     expect(page.locator("#token")).to_be_focused()
+    page.keyboard.press("Enter")  # nothing pasted yet: the form says what is missing
+    expect(page.locator("#sign-in-error")).not_to_be_empty()
     assert blocking_violations(page) == [], "sign-in form"
 
     page.locator("#token").fill(live_server.moderator_token)
@@ -55,6 +57,9 @@ def test_the_review_pages_views_have_no_serious_violations(live_server, new_cont
     page.locator(".queue .item .ban").first.click()  # armed: "Confirm ban", said aloud
     page.locator(".queue .item .pick").first.check()
     assert blocking_violations(page) == [], "queue"
+    page.locator("#status").select_option("spam")
+    expect(page.locator("#queue-empty")).to_be_visible()
+    assert blocking_violations(page) == [], "empty queue"
 
     page.locator("#tab-audit").click()
     expect(page.locator("#audit tr").first).to_be_visible()
