@@ -10,6 +10,7 @@ so a new action needs only its translations here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def direction(lang: str) -> str:
     return "rtl" if lang in RIGHT_TO_LEFT else "ltr"
 
 
-def translator(lang: str):
+def translator(lang: str) -> Callable[..., Markup]:
     """``t(key, **markup)`` for the template: the message, escaped, with placeholders filled
     (``Markup`` arguments, such as a ``<kbd>``, go in as markup; anything else is escaped)."""
     messages = catalogs()[lang]
