@@ -52,6 +52,8 @@ def test_a_relay_killed_under_load_publishes_and_decides_each_comment_once(
     figure("comments published 0 / 1 / more times",
            " / ".join(str(sum(1 for count in published.values() if test(count)))
                       for test in (lambda n: n == 0, lambda n: n == 1, lambda n: n > 1)))
+    figure("messages published, ids per message", f"{tap.messages}, "
+           f"{sum(tap.published.values()) / max(1, tap.messages):.1f}")
     figure("comments decided more than once", sum(len(made) > 1 for made in decided.values()))
 
     assert stream.statuses() == {202: COMMENTS}

@@ -143,6 +143,7 @@ class BrokerTap:
         self.client = redis.Redis.from_url(redis_url)
         self.monitor = self.client.monitor()
         self.published: Counter[int] = Counter()
+        self.messages = 0
         self.thread = threading.Thread(target=self._listen, daemon=True)
 
     def _listen(self) -> None:
@@ -153,6 +154,7 @@ class BrokerTap:
                     if message["headers"]["task"] == "workers.tasks.score_comments":
                         args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
                         self.published.update(args[0])
+                        self.messages += 1
         except (redis.ConnectionError, OSError, ValueError):
             pass  # closed by __exit__
 
