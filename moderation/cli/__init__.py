@@ -349,9 +349,10 @@ def retention():
 @click.option("--older-than", type=click.IntRange(min=0), default=None,
               help="Seconds a comment must have been pending (default SWEEP_AFTER_SECONDS).")
 def sweep(older_than):
-    """Enqueue comments left pending (e.g. accepted while the broker was down)."""
+    """Enqueue comments left pending (e.g. accepted while the broker was down) and the
+    notification emails owed by now."""
     age = current_app.config["SWEEP_AFTER_SECONDS"] if older_than is None else older_than
-    click.echo(f"published {sweep_pending(age)} pending comments and deliveries")
+    click.echo(f"published {sweep_pending(age)} pending comments, deliveries and owed emails")
 
 
 @click.command("digest")

@@ -46,7 +46,7 @@ def test_sweep_reports_what_it_published(app, post_comment):
     post_comment()  # decided in-process: nothing is left pending
     result = app.test_cli_runner().invoke(args=["sweep", "--older-than", "0"])
     assert result.exit_code == 0
-    assert result.output.strip() == "published 0 pending comments and deliveries"
+    assert result.output.strip() == "published 0 pending comments, deliveries and owed emails"
 
 
 def test_labels_are_the_latest_moderator_decisions(app, client, site):
