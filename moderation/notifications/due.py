@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Column, select, update
@@ -34,7 +34,7 @@ _JOBS: tuple[tuple[Column, str], ...] = (
 )
 
 
-def retry_at():
+def retry_at() -> datetime:
     """When a job published now is published again if it has not sent by then."""
     return utcnow() + timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
 

@@ -11,7 +11,7 @@ email. No email names another reader's address.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -51,7 +51,7 @@ def record_reply(reply: Comment, target: Status) -> None:
     call_after_commit(db.session, publish, SEND_REPLIES, subscription.id)
 
 
-def _batch_ends(subscription: Subscription):
+def _batch_ends(subscription: Subscription) -> datetime:
     """When the subscription may have its next email."""
     if subscription.last_notified_at is None:
         return utcnow()
@@ -100,7 +100,8 @@ def send_notifications(subscription_id: int) -> float:
     return 0
 
 
-def _settle(subscription_id: int, owed_at=None, next_at=None) -> None:
+def _settle(subscription_id: int, owed_at: datetime | None,
+            next_at: datetime | None = None) -> None:
     """Owe the next email at ``next_at`` (None: nothing owed), unless a reply published
     meanwhile changed what is owed (compare-and-set on ``owed_at``)."""
     owed = (Subscription.replies_due_at.is_(None) if owed_at is None
