@@ -14,16 +14,24 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
 
 from tests.chaos.conftest import scaled
 from tests.chaos.traffic import Stream, all_decided, decisions
-from tests.integration_fixtures import wait_for
+from tests.integration_fixtures import QUEUE, wait_for
 
 pytestmark = [pytest.mark.chaos, pytest.mark.integration]
 
 COMMENTS, RATE = scaled(1000), 50
 KILLS = scaled(3)
 WAITED_AT_MOST = 15  # seconds of a worker being up
+WORKS_BEFORE_THE_NEXT_KILL = 2  # seconds
+
+
+def waiting(redis_url: str) -> int:
+    """Messages in the queue, not yet taken by a worker."""
+    with redis.Redis.from_url(redis_url) as connection:
+        return connection.llen(QUEUE)
 
 
 def waited_with_a_worker_up(created: float, decided: float,
@@ -35,12 +43,13 @@ def waited_with_a_worker_up(created: float, decided: float,
 
 
 def test_a_worker_killed_three_times_loses_nothing_and_delays_nothing_for_long(
-        chaos_app, procfile, figure):
+        chaos_app, redis_server, procfile, figure):
     procfile.start()
-    worker, down = procfile.worker, []
+    worker, down, queued = procfile.worker, [], []
     with Stream(procfile.base, COMMENTS, RATE) as stream:
         for kill in range(1, KILLS + 1):
-            # Kill with work in hand: a quarter of the stream further on, decisions made since.
+            # Kill with work in hand: a quarter of the stream further on, and the worker
+            # (if just back) given a moment to take some.
             wait_for(lambda kill=kill: stream.answered() >= COMMENTS * kill // (KILLS + 1),
                      timeout=120, interval=0.01)
             worker.kill()
@@ -48,6 +57,8 @@ def test_a_worker_killed_three_times_loses_nothing_and_delays_nothing_for_long(
             worker.start()
             wait_for(worker.ready, timeout=90, interval=0.1)
             down.append((killed, time.time()))
+            queued.append(waiting(redis_server.url))
+            time.sleep(WORKS_BEFORE_THE_NEXT_KILL)
     accepted = stream.accepted()
     wait_for(lambda: all_decided(chaos_app, accepted), timeout=60, interval=0.2)
 
@@ -59,6 +70,7 @@ def test_a_worker_killed_three_times_loses_nothing_and_delays_nothing_for_long(
     figure("comments at 50/s", COMMENTS)
     figure("answers", stream.statuses())
     figure("worker down, kill to ping (s)", [round(back - killed, 1) for killed, back in down])
+    figure("messages queued when it was back", queued)
     figure("wait with a worker up, p50 / max (s)",
            f"{waits[len(waits) // 2]:.1f} / {waits[-1]:.1f}")
     figure("last decision after the last restart (s)",
