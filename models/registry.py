@@ -54,6 +54,8 @@ class Card:
 
 @dataclass(frozen=True)
 class Model:
+    """One model: everything about it that is not a figure measured on its data."""
+
     name: str
     title: str  # what the review page calls its score
     pipeline: Callable[[], Pipeline]
