@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from celery import Celery
 from flask import Flask, current_app
-from kombu.exceptions import ChannelError
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
@@ -23,7 +22,6 @@ from ..platform.logs import request_id
 
 log = logging.getLogger(__name__)
 
-QUEUE = "celery"  # Celery's default queue: every job goes there
 SCORE_COMMENTS = "workers.tasks.score_comments"
 DELIVER_WEBHOOK = "workers.tasks.deliver_webhook"
 _HANDLERS = "moderation.job_handlers"
@@ -60,19 +58,6 @@ def client() -> Celery:
     if celery is None:
         celery = current_app.extensions["celery"] = publisher(current_app._get_current_object())
     return celery
-
-
-def waiting() -> int:
-    """Messages waiting in the queue, not yet taken by a worker; 0 without a broker, with
-    no such queue (Redis drops an empty list) or with the broker away (``publish`` says so)."""
-    if not has_broker():
-        return 0
-    try:
-        with client().connection_for_write() as connection:
-            declared = connection.default_channel.queue_declare(queue=QUEUE, passive=True)
-            return declared.message_count
-    except (ChannelError, BrokerError, RedisError, OSError):
-        return 0
 
 
 def register(app: Flask, name: str, handler: Callable[..., object]) -> None:

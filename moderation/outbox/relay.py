@@ -43,15 +43,13 @@ GATHER_SECONDS = 0.2
 
 
 def claim(limit: int = BATCH, claim_age: float | None = None,
-          ids: list[int] | None = None, aged: bool = True) -> list[int]:
-    """Claim up to ``limit`` pending comments (of ``ids`` if given) and commit the claim;
-    without ``aged``, only comments no relay has handed on yet."""
+          ids: list[int] | None = None) -> list[int]:
+    """Claim up to ``limit`` pending comments (of ``ids`` if given) and commit the claim."""
     age = current_app.config["RELAY_CLAIM_SECONDS"] if claim_age is None else claim_age
     now = utcnow()
-    unclaimed = Comment.queued_at.is_(None)
     claimable = select(Comment.id).where(
         Comment.status == Status.PENDING,
-        or_(unclaimed, Comment.queued_at <= now - timedelta(seconds=age)) if aged else unclaimed,
+        or_(Comment.queued_at.is_(None), Comment.queued_at <= now - timedelta(seconds=age)),
     ).order_by(Comment.id).limit(limit).with_for_update(skip_locked=True)
     if ids is not None:
         claimable = claimable.where(Comment.id.in_(ids))
@@ -63,18 +61,18 @@ def claim(limit: int = BATCH, claim_age: float | None = None,
     return sorted(claimed)
 
 
-def publish_pending(claim_age: float | None = None, aged: bool = True) -> int:
+def publish_pending(claim_age: float | None = None) -> int:
     """One batch claimed and published; returns how many comments it held."""
-    claimed = claim(claim_age=claim_age, aged=aged)
+    claimed = claim(claim_age=claim_age)
     if claimed:
         queueing.publish(queueing.SCORE_COMMENTS, claimed)
     return len(claimed)
 
 
-def publish_all_pending(claim_age: float | None = None, aged: bool = True) -> int:
+def publish_all_pending(claim_age: float | None = None) -> int:
     """Batches until none is full (the sweeper's and a woken relay's pass)."""
     total = 0
-    while published := publish_pending(claim_age, aged):
+    while published := publish_pending(claim_age):
         total += published
         if published < BATCH:
             break
@@ -134,11 +132,7 @@ def run(app: Flask, stop: threading.Event) -> None:
 
 def _pass() -> None:
     try:
-        # While messages wait in the queue, an aged claim is most likely one of them (the
-        # worker away or behind), not lost with a killed worker: published again it would
-        # only lengthen the queue it waits in (each comment six times over a minute without
-        # a worker). Once the queue is empty, what is still pending and aged was lost.
-        publish_all_pending(aged=not queueing.waiting())
+        publish_all_pending()
         due.publish_due()  # subscribers' mail owed by now (notifications/due.py)
     except SQLAlchemyError as error:
         db.session.rollback()

@@ -54,23 +54,6 @@ def test_a_claim_is_taken_again_only_once_it_has_aged(app, client, site):
         assert relay.claim(claim_age=0) == ids  # the message was lost: hand them on again
 
 
-def test_an_aged_claim_waits_while_messages_wait_in_the_queue(app, client, site, monkeypatch):
-    """Its message is most likely among them (the worker away or behind): published again it
-    would only lengthen the queue. Comments no relay has handed on still go."""
-    *aged, fresh = pending_comments(app, client, 3)
-    app.config["RELAY_CLAIM_SECONDS"] = 0
-    published = []
-    monkeypatch.setattr(relay.queueing, "publish", lambda _name, ids: published.append(ids))
-    with app.app_context():
-        assert relay.claim(ids=aged) == aged
-        monkeypatch.setattr(relay.queueing, "waiting", lambda: 3)
-        relay._pass()
-        assert published == [[fresh]]
-        monkeypatch.setattr(relay.queueing, "waiting", lambda: 0)
-        relay._pass()
-        assert published == [[fresh], [*aged, fresh]]  # every claim ages at once here
-
-
 def test_the_submission_does_not_talk_to_the_broker(app, client, site, monkeypatch):
     def refuse(*_args):
         raise AssertionError("published on the request path")
