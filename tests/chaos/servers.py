@@ -1,8 +1,9 @@
 """Servers a chaos test owns, on spare local ports, so it may kill and restart them at will.
 
-Each is a real ``redis-server``, PostgreSQL instance or prefork Celery worker,
-started in its own process group and always stopped; nothing is shared with
-the developer's services or with other test runs.
+Each is a real ``redis-server``, PostgreSQL instance or process of the Procfile
+(gunicorn web, relay, prefork Celery worker), started in its own process group
+and always stopped; nothing is shared with the developer's services or with
+other test runs.
 """
 
 from __future__ import annotations
