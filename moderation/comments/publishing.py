@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -26,7 +27,7 @@ class ThreadPage:
     site: str
     thread: str
     total: int
-    comments: list[dict]
+    comments: Sequence[Any]  # rows with the public comment's fields (store.approved_rows)
     next_cursor: str | None
 
 
@@ -63,11 +64,8 @@ def approved_page(site_id: str, key: str, thread: PublishedThread | None, *, sor
     rows = store.approved_rows(thread.id, sort, limit + 1, position)
     more = len(rows) > limit
     rows = rows[:limit]
-    comments = [{"id": row.public_id, "parent_id": row.parent_public_id,
-                 "author_name": row.author_name, "author_url": row.author_url,
-                 "body_html": row.body_html, "created_at": row.created_at} for row in rows]
-    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
-    return ThreadPage(site_id, key, thread.approved_count, comments, next_cursor)
+    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].row_id) if more else None
+    return ThreadPage(site_id, key, thread.approved_count, rows, next_cursor)
 
 
 def cached_page(site_id: str, key: str, etag: str, render: Callable[[], bytes]) -> bytes:
