@@ -1,5 +1,6 @@
-/* Shared by embed.js and review.js, included into each by moderation/pages.py (one file to
- * audit): build DOM from strings as text only, and re-check server HTML in an inert <template>. */
+/* Shared by embed.js and review.js, included into each by moderation/web/pages.py (one
+ * file to audit): build DOM from strings as text only, and re-check server HTML in an inert
+ * <template>. */
 // Strings become text nodes or attribute values, never markup.
 const h = (tag, attrs, ...kids) => {
   const el = document.createElement(tag);
