@@ -25,7 +25,7 @@ STAGES = (
     ("insert comment + log row (psycopg)", ("insert_comment", "_new_thread", "psycopg/")),
     ("validation (webargs, marshmallow, email-validator)", ("Parser.parse (webargs/",)),
     ("render + sanitise (markdown-it, nh3)", ("render_body",)),
-    ("encrypt email, HMAC digests", ("moderation/privacy.py",)),
+    ("encrypt email, HMAC digests", ("moderation/privacy/__init__.py",)),
     ("rest of the view", ("submit_comment", "insert_push.py")),
 )
 FRAMEWORK = "server and framework (gunicorn, werkzeug, Flask, hooks)"
