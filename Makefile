@@ -43,8 +43,9 @@ test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # `make chaos`: the fault-injection scenarios (tests/chaos: Redis, PostgreSQL, worker and relay
-# kills, on the Procfile's processes and servers of the test's own) at the issue's full scale
-# (about 10 minutes; `make test` runs them at a tenth) with their figures in bench/results/chaos.md.
+# kills, a 10-minute soak through each, on the Procfile's processes and servers of the test's own)
+# at the issue's full scale (about 20 minutes; `make test` runs them at a tenth) with their
+# figures in bench/results/chaos.md.
 chaos: install
 	CHAOS_SCALE=1 CHAOS_REPORT=bench/results/chaos.md $(BIN)/python -m pytest -p no:cacheprovider tests/chaos
 

@@ -101,17 +101,29 @@ def figure(request) -> Callable[[str, object], None]:
 
 
 def pytest_sessionfinish(session) -> None:
-    """With CHAOS_REPORT set, write every scenario's figures there as a Markdown table."""
+    """With CHAOS_REPORT set, write every scenario's figures there as a Markdown table; the
+    rows of scenarios this session did not run are kept, so ``-k`` reruns one section."""
     target = os.environ.get("CHAOS_REPORT")
     if not target or not _FIGURES:
         return
+    kept = [row for scenario, row in _earlier_rows(Path(target)) if scenario not in _FIGURES]
+    rows = kept + [f"| {scenario} | {name} | {value} |"
+                   for scenario, figures in _FIGURES.items() for name, value in figures.items()]
     lines = ["# Chaos scenarios (issue #15)", "",
-             f"Written by `make chaos` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
-             f"load average {os.getloadavg()[0]:.1f} at the end.", "",
+             f"Written by `make chaos`; last on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC for "
+             f"{len(_FIGURES)} of them, load average {os.getloadavg()[0]:.1f} at the end.", "",
              "| scenario | figure | value |", "|---|---|---|"]
-    for scenario, figures in sorted(_FIGURES.items()):
-        lines += [f"| {scenario} | {name} | {value} |" for name, value in figures.items()]
+    lines += sorted(rows, key=lambda row: row.split(" | ")[0])  # stable: figures keep order
     Path(target).write_text("\n".join(lines) + "\n")
+
+
+def _earlier_rows(report: Path) -> list[tuple[str, str]]:
+    """(scenario, table row) of a report written before, in its order."""
+    if not report.exists():
+        return []
+    return [(line.split(" | ")[0].removeprefix("| "), line)
+            for line in report.read_text().splitlines()
+            if line.startswith("| test_")]
 
 
 def count_pending(app: Flask) -> int:

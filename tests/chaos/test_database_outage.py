@@ -16,6 +16,7 @@ from moderation.extensions import db
 from moderation.orm import Comment
 from tests.chaos.conftest import scaled
 from tests.chaos.traffic import (
+    THREAD,
     UNAVAILABLE,
     Probe,
     all_decided,
@@ -30,8 +31,6 @@ pytestmark = [pytest.mark.chaos, pytest.mark.integration]
 
 OUTAGE = scaled(30)  # seconds
 READY_WITHIN = 5  # seconds from the stop to /readyz's 503
-
-THREAD = "2026/11/city-council-budget"
 
 
 def test_submissions_get_503_while_postgres_is_down_and_succeed_again_after(

@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import redis
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from moderation.extensions import db
 from moderation.lifecycle import Status
@@ -23,6 +24,7 @@ from moderation.orm import Comment, StatusChange
 from tests.chaos.servers import Procfile
 from tests.conftest import comment_payload
 
+THREAD = "2026/11/city-council-budget"  # comment_payload's
 UNAVAILABLE = {"error": "unavailable", "message": "The service is temporarily unavailable."}
 _addresses = itertools.count(1)
 
@@ -82,9 +84,15 @@ class Stream:
 
     def _post(self, number: int) -> None:
         sent = time.time()
-        status, body, headers = post(self.base, f"Submission {number} under a fault.")
+        try:
+            status, body, headers = self._send(number)
+        except OSError:  # no answer at all: refused, reset or timed out
+            status, body, headers = 0, {}, {}
         with self.lock:
             self.answers.append((number, sent, status, body, headers))
+
+    def _send(self, number: int) -> tuple[int, dict, dict]:
+        return post(self.base, f"Submission {number} under a fault.")
 
     def answered(self) -> int:
         with self.lock:
@@ -103,6 +111,63 @@ class Stream:
     def __exit__(self, *_exc) -> None:
         self.pacer.join()
         self.pool.shutdown(wait=True)
+
+
+class MixedStream(Stream):
+    """Readers and writers: of every ``reads + 1`` requests one is a submission, the others
+    read the thread's list, its count, or the latest accepted comment as its author sees it."""
+
+    def __init__(self, base: str, count: int, rate: float, reads: int = 9, clients: int = 16):
+        super().__init__(base, count, rate, clients)
+        self.reads = reads
+        self.latest: dict | None = None
+
+    def _send(self, number: int) -> tuple[int, dict, dict]:
+        turn = number % (self.reads + 1)
+        if turn == 0:
+            answer = super()._send(number)
+            if answer[0] == 202:
+                self.latest = answer[1]
+            return answer
+        own = self.latest
+        if turn % 3 == 0 and own is not None:
+            return request("GET", f"{self.base}/api/v1/comments/{own['id']}",
+                           headers={"X-Author-Token": own["author_token"]})
+        route = "comments" if turn % 3 == 1 else "counts"
+        return request("GET", f"{self.base}/api/v1/{route}?site=news&thread={THREAD}")
+
+
+class PendingAges:
+    """The age in seconds of the oldest pending comment, sampled every ``interval`` s as
+    (sampled at, age): 0 with none pending, None while the database does not answer."""
+
+    def __init__(self, app: Flask, interval: float = 1.0):
+        self.app, self.interval = app, interval
+        self.samples: list[tuple[float, float | None]] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self.stopping.wait(self.interval):
+            at = time.time()
+            with self.app.app_context():
+                try:
+                    oldest = db.session.scalar(select(func.min(Comment.created_at))
+                                               .where(Comment.status == Status.PENDING))
+                    age = max(0.0, at - oldest.timestamp()) if oldest else 0.0
+                except SQLAlchemyError:
+                    age = None
+                finally:
+                    db.session.rollback()
+            self.samples.append((at, age))
+
+    def __enter__(self) -> PendingAges:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=20)
 
 
 class Probe:
