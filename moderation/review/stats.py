@@ -16,6 +16,10 @@ the top reasons visit the comments held. Definitions (the OpenAPI descriptions r
   they happened; a re-decision (a rescue from spam, a takedown) is not timed again.
 - queue: pending and held comments and the oldest of each, now (the log is not replayed).
 - top reasons: the checks (``reasons[*].check``) of the comments held in the period.
+
+On PostgreSQL the period's completed hours come from their roll-ups (``review/rollups.py``,
+rolled up here on the first request that needs them) and only the hours after those from the
+log; the answer is the same as from the log alone.
 """
 
 from __future__ import annotations
@@ -25,13 +29,28 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Integer, String, cast, column, distinct, func, select
+from sqlalchemy import (
+    JSON,
+    Integer,
+    String,
+    cast,
+    column,
+    distinct,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql
 
 from ..extensions import db
 from ..lifecycle import ACTIONS, SCORERS, Actor, Role, Status
 from ..orm import Comment, StatusChange, utcnow
 from ..sites import get_site
+from .rollups import StatsHour, settled_until
 
 BUCKETS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 MAX_BUCKETS = 2000
@@ -77,9 +96,10 @@ def buckets_between(start: datetime, end: datetime, bucket: str) -> int:
 def site_stats(site_id: str, *, start: datetime, end: datetime, bucket: str) -> dict:
     get_site(site_id)
     period = Period.covering(start, end, bucket)
+    live = _roll_up(site_id, period)
     rows = [_empty_bucket(at) for at in period.starts]
     totals = _empty_bucket(None)
-    for index, from_status, to_status, actor, count in _moves(site_id, period):
+    for index, from_status, to_status, actor, count in _moves(site_id, period, live):
         outcome = ("taken_down" if from_status in TAKEDOWN.sources and to_status == TAKEDOWN.target
                    else to_status)
         who = Actor.parse(actor)
@@ -89,14 +109,14 @@ def site_stats(site_id: str, *, start: datetime, end: datetime, bucket: str) -> 
             row[outcome] += count
             if kind:
                 row[kind] += count
-    times = _decision_times(site_id, period)
+    times = _decision_times(site_id, period, live)
     for index, row in enumerate(rows):
         row.update(times.get(index, _NO_DECISIONS))
     totals.update(times.get(None, _NO_DECISIONS))
     del totals["start"]
     return {"site": site_id, "from": period.start, "to": period.end, "bucket": bucket,
             "buckets": rows, "totals": totals, "queue": _queue(site_id),
-            "top_reasons": _top_reasons(site_id, period)}
+            "top_reasons": _top_reasons(site_id, period, live)}
 
 
 def _empty_bucket(start: datetime | None) -> dict:
@@ -104,48 +124,132 @@ def _empty_bucket(start: datetime | None) -> dict:
             "moderator": 0}
 
 
-def _in_period(site_id: str, period: Period, statuses) -> list:
+def _logged(site_id: str, start, end, statuses) -> list:
+    """A site's moves into ``statuses`` in ``[start, end)`` (values or SQL expressions)."""
     return [StatusChange.site_id == site_id,
             StatusChange.to_status.in_([status.value for status in statuses]),
-            StatusChange.created_at >= period.start, StatusChange.created_at < period.end]
+            StatusChange.created_at >= start, StatusChange.created_at < end]
 
 
-def _moves(site_id: str, period: Period) -> list[tuple]:
+def _rolled(site_id: str, start: datetime, end: datetime) -> list:
+    return [StatsHour.site_id == site_id, StatsHour.hour >= start, StatsHour.hour < end]
+
+
+def _moves_logged(site_id: str, start, end, *keys):
+    """``keys``, from, to, actor and the count of the moves into an outcome."""
+    grouped = (*keys, StatusChange.from_status, StatusChange.to_status, StatusChange.actor)
+    return (select(*grouped, func.count().label("moves"))
+            .where(*_logged(site_id, start, end, OUTCOMES)).group_by(*grouped))
+
+
+def _waits_logged(site_id: str, start, end, *keys):
+    """``keys`` and the seconds from submission of each decision timed."""
+    seconds = _seconds_between(StatusChange.created_at, StatusChange.comment_created_at)
+    return select(*keys, seconds.label("seconds")).where(
+        *_logged(site_id, start, end, DECIDED),
+        StatusChange.from_status.in_([Status.PENDING.value, Status.HELD.value]))
+
+
+def _held_logged(site_id: str, start, end, *keys):
+    """``keys``, check and comment of each reason of the comments held."""
+    if db.engine.dialect.name == "postgresql":
+        reasons = func.json_array_elements(Comment.reasons).table_valued(
+            column("value", JSON)).lateral()
+    else:  # SQLite's table-valued functions see the tables before them without LATERAL
+        reasons = func.json_each(Comment.reasons).table_valued(column("value", JSON))
+    check = reasons.c.value["check"].as_string()
+    return (select(*keys, check.label("check"), Comment.id.label("comment_id"))
+            .select_from(StatusChange).join(Comment, Comment.id == StatusChange.comment_id)
+            .join(reasons, check.is_not(None))
+            .where(*_logged(site_id, start, end, (Status.HELD,))))
+
+
+def _roll_up(site_id: str, period: Period) -> datetime:
+    """Roll up the period's completed hours not rolled up yet (PostgreSQL), in one statement
+    committed on its own; returns where the log takes over from the roll-ups."""
+    if db.engine.dialect.name != "postgresql":
+        return period.start
+    live = min(max(settled_until(utcnow()), period.start), period.end)
+    if live > period.start:
+        with db.engine.begin() as connection:
+            connection.execute(_rolling_up(site_id, period.start, live))
+    return live
+
+
+def _rolling_up(site_id: str, start: datetime, end: datetime):
+    """INSERT ... SELECT of the hours of ``[start, end)`` missing from ``stats_hours``."""
+    hour = timedelta(hours=1)
+    hours = func.generate_series(start, end - hour, hour).table_valued(
+        column("hour", StatsHour.hour.type)).render_derived().alias("hours")
+    at, until = hours.c.hour, hours.c.hour + literal_column("interval '1 hour'")
+
+    def gathered(query, *names):
+        rows = query.correlate(hours).subquery()
+        empty = literal_column("'{}'")
+        return select(*(func.coalesce(func.array_agg(rows.c[name]), empty).label(name)
+                        for name in names)).lateral()
+
+    moves = gathered(_moves_logged(site_id, at, until), "from_status", "to_status", "actor",
+                     "moves")
+    waits = gathered(_waits_logged(site_id, at, until), "seconds")
+    held = gathered(_held_logged(site_id, at, until), "check", "comment_id")
+    rolled = (select(literal(site_id), at, *moves.c, *waits.c, *held.c)
+              .select_from(hours).join(moves, true()).join(waits, true()).join(held, true())
+              .where(~exists().where(StatsHour.site_id == site_id, StatsHour.hour == at)))
+    return postgresql.insert(StatsHour).from_select(
+        ["site_id", "hour", "move_from", "move_to", "move_actor", "move_count", "waits",
+         "held_checks", "held_comments"], rolled).on_conflict_do_nothing()
+
+
+def _unnested(*arrays, names: tuple[str, ...]):
+    return func.unnest(*arrays).table_valued(*names).render_derived()
+
+
+def _moves(site_id: str, period: Period, live: datetime) -> list[tuple]:
     """(bucket index, from, to, actor, count) of the moves into an outcome."""
-    index = _bucket_index(StatusChange.created_at, period).label("bucket")
-    return db.session.execute(
-        select(index, StatusChange.from_status, StatusChange.to_status, StatusChange.actor,
-               func.count())
-        .where(*_in_period(site_id, period, OUTCOMES))
-        .group_by(index, StatusChange.from_status, StatusChange.to_status, StatusChange.actor)
-    ).all()
+    rows = db.session.execute(_moves_logged(
+        site_id, live, period.end, _bucket_index(StatusChange.created_at, period))).all()
+    if live == period.start:
+        return rows
+    moved = _unnested(StatsHour.move_from, StatsHour.move_to, StatsHour.move_actor,
+                      StatsHour.move_count, names=("from_status", "to_status", "actor", "moves"))
+    grouped = (_bucket_index(StatsHour.hour, period), moved.c.from_status, moved.c.to_status,
+               moved.c.actor)
+    return rows + db.session.execute(
+        select(*grouped, func.sum(moved.c.moves)).select_from(StatsHour).join(moved, true())
+        .where(*_rolled(site_id, period.start, live)).group_by(*grouped)).all()
 
 
 _NO_DECISIONS = {"decided": 0, "median_seconds": None, "p90_seconds": None}
 
 
-def _decision_times(site_id: str, period: Period) -> dict[int | None, dict]:
+def _decision_times(site_id: str, period: Period, live: datetime) -> dict[int | None, dict]:
     """Decisions timed, median and p90 seconds from submission, per bucket index and overall
     (key None): ``percentile_cont`` on PostgreSQL (both fractions at once, one sort per
     group); SQLite has none, so there the embedded default reads one row per decision and
     interpolates the same way in Python."""
     index = _bucket_index(StatusChange.created_at, period).label("bucket")
-    seconds = _seconds_between(StatusChange.created_at, StatusChange.comment_created_at)
-    timed = (*_in_period(site_id, period, DECIDED),
-             StatusChange.from_status.in_([Status.PENDING.value, Status.HELD.value]))
+    waits = _waits_logged(site_id, live, period.end, index)
     if db.engine.dialect.name == "postgresql":
+        if live > period.start:
+            rolled = _unnested(StatsHour.waits, names=("seconds",))
+            waits = union_all(waits, select(
+                _bucket_index(StatsHour.hour, period).label("bucket"), rolled.c.seconds)
+                .select_from(StatsHour).join(rolled, true())
+                .where(*_rolled(site_id, period.start, live)))
+        waits = waits.subquery()
         rows = db.session.execute(
-            select(index, func.count(),
-                   func.percentile_cont(postgresql.array([0.5, 0.9])).within_group(seconds))
-            .where(*timed).group_by(func.rollup(index)))
+            select(waits.c.bucket, func.count(), func.percentile_cont(
+                postgresql.array([0.5, 0.9])).within_group(waits.c.seconds))
+            .group_by(func.rollup(waits.c.bucket)))
         return {bucket: {"decided": count, "median_seconds": round(cuts[0], 3),
                          "p90_seconds": round(cuts[1], 3)}
                 for bucket, count, cuts in rows if count}
-    waits: dict[int | None, list[float]] = {None: []}
-    for bucket, wait in db.session.execute(select(index, seconds).where(*timed)):
-        waits.setdefault(bucket, []).append(wait)
-        waits[None].append(wait)
-    return {bucket: _percentiles(values) for bucket, values in waits.items() if values}
+    times: dict[int | None, list[float]] = {None: []}
+    for bucket, wait in db.session.execute(waits):
+        times.setdefault(bucket, []).append(wait)
+        times[None].append(wait)
+    return {bucket: _percentiles(values) for bucket, values in times.items() if values}
 
 
 def _percentiles(waits: list[float]) -> dict:
@@ -172,20 +276,18 @@ def _queue(site_id: str) -> dict:
             "oldest_held": oldest.get(Status.HELD)}
 
 
-def _top_reasons(site_id: str, period: Period) -> list[dict]:
+def _top_reasons(site_id: str, period: Period, live: datetime) -> list[dict]:
     """The checks behind the comments held in the period, most frequent first."""
-    if db.engine.dialect.name == "postgresql":
-        reasons = func.json_array_elements(Comment.reasons).table_valued(
-            column("value", JSON)).lateral()
-    else:  # SQLite's table-valued functions see the tables before them without LATERAL
-        reasons = func.json_each(Comment.reasons).table_valued(column("value", JSON))
-    check = reasons.c.value["check"].as_string()
+    held = _held_logged(site_id, live, period.end)
+    if live > period.start:
+        pairs = _unnested(StatsHour.held_checks, StatsHour.held_comments,
+                          names=("check", "comment_id"))
+        held = union_all(held, select(pairs.c.check, pairs.c.comment_id)
+                         .select_from(StatsHour).join(pairs, true())
+                         .where(*_rolled(site_id, period.start, live)))
+    held = held.subquery()
     rows = db.session.execute(
-        select(check, func.count(distinct(Comment.id)))
-        .select_from(StatusChange).join(Comment, Comment.id == StatusChange.comment_id)
-        .join(reasons, check.is_not(None))
-        .where(*_in_period(site_id, period, (Status.HELD,)))
-        .group_by(check)
+        select(held.c.check, func.count(distinct(held.c.comment_id))).group_by(held.c.check)
     ).all()
     ranked = Counter(dict(rows)).most_common(TOP_REASONS)
     return [{"check": name, "comments": count} for name, count in ranked]

@@ -1,0 +1,107 @@
+"""The dashboard's roll-ups (PostgreSQL): a period answered from its completed hours' roll-ups
+equals the same period read from the log alone, before and after history changes under them."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, func, insert, select, update
+
+from moderation.extensions import db
+from moderation.orm import Comment, Site, StatusChange
+from moderation.review import stats
+from moderation.review.rollups import StatsHour
+from tests.review.conftest import decide
+
+pytestmark = pytest.mark.postgres
+DECISIONS = ("approve", "approve", "reject", "spam", None)
+
+
+@pytest.fixture
+def database_url(postgres_database) -> str:
+    return postgres_database
+
+
+@pytest.fixture
+def history(app, client, auth, held) -> random.Random:
+    """Thirty comments held (some by a held word), most decided, a few taken down, their logs
+    spread over the last three days with waits of up to five hours."""
+    rng = random.Random(18)
+    with app.app_context():
+        db.session.get(Site, "news").held_words = ["lawsuit"]
+        db.session.commit()
+    for n in range(30):
+        comment = held(body=f"comment {n}" + (" about the lawsuit" if n % 3 else ""))
+        decision = rng.choice(DECISIONS)
+        if decision:
+            decide(client, auth, comment, decision)
+        if decision == "approve" and rng.random() < 0.3:
+            decide(client, auth, comment, "takedown")
+    with app.app_context():
+        for comment in db.session.scalars(select(Comment)):
+            back = timedelta(hours=rng.randint(1, 70), minutes=rng.randint(0, 59))
+            wait = timedelta(seconds=rng.randint(1, 5 * 3600))
+            comment.created_at -= back + wait
+            for change in db.session.scalars(select(StatusChange).where(
+                    StatusChange.comment_id == comment.id)):
+                undecided = change.to_status in ("pending", "held")
+                change.created_at -= back + (wait if undecided else timedelta())
+                change.comment_created_at = comment.created_at
+        db.session.commit()
+    return rng
+
+
+def from_the_log(monkeypatch, **period) -> dict:
+    with monkeypatch.context() as patched:
+        patched.setattr(stats, "_roll_up", lambda site_id, period: period.start)
+        return stats.site_stats("news", **period)
+
+
+def assert_rolled_up_as_logged(app, monkeypatch) -> None:
+    """Both buckets over four days: the roll-ups (filled as needed) answer as the log does."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        for bucket in ("hour", "day"):
+            period = {"start": now - timedelta(days=4), "end": now, "bucket": bucket}
+            rolled, logged = stats.site_stats("news", **period), from_the_log(monkeypatch, **period)
+            for answer in (rolled, logged):
+                del answer["queue"]["at"]
+            assert rolled == logged
+            assert rolled["totals"]["decided"] > 10 and rolled["top_reasons"]
+        assert db.session.scalar(select(func.count()).select_from(StatsHour)) >= 4 * 24
+
+
+def test_completed_hours_rolled_up_answer_as_the_log(app, monkeypatch, history):
+    assert_rolled_up_as_logged(app, monkeypatch)
+    assert_rolled_up_as_logged(app, monkeypatch)  # now read back from the roll-ups alone
+
+
+def test_history_rewritten_under_the_roll_ups_is_rolled_up_again(app, monkeypatch, history):
+    assert_rolled_up_as_logged(app, monkeypatch)
+    now = datetime.now(UTC)
+    with app.app_context():
+        changes = db.session.scalars(select(StatusChange).order_by(StatusChange.id)).all()
+        moved, erased, copied = history.sample(changes, 3)
+        late = {column: getattr(copied, column) for column in (
+            "comment_id", "site_id", "comment_created_at", "from_status", "to_status", "actor")}
+        statements = [
+            # a row written late, into an hour already rolled up
+            insert(StatusChange).values(**late, details={}, created_at=now - timedelta(hours=30)),
+            # a row moved from its hour into another
+            update(StatusChange).where(StatusChange.id == moved.id)
+            .values(created_at=now - timedelta(hours=50, minutes=17)),
+            # a row deleted
+            delete(StatusChange).where(StatusChange.id == erased.id),
+            # a held comment's reasons rewritten (as an erasure does)
+            update(Comment).where(Comment.id == db.session.scalar(
+                select(StatusChange.comment_id).where(StatusChange.to_status == "held")
+                .order_by(StatusChange.created_at).limit(1)))
+            .values(reasons=[{"check": "erased"}]),
+        ]
+    for statement in statements:
+        with app.app_context():
+            db.session.execute(statement)
+            db.session.commit()
+        assert_rolled_up_as_logged(app, monkeypatch)
