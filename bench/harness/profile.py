@@ -16,10 +16,11 @@ from .processes import BIN
 
 RATE_HZ = 200
 # A sample belongs to the first stage any of its frames names; what none names is the
-# server and framework around the view (gunicorn, werkzeug, Flask, smorest, our hooks).
+# server and framework around the view (gunicorn, werkzeug, Flask, smorest); our own
+# request hooks are a stage of their own, last, as the view's stages are inside none.
 # The ceiling's psycopg INSERT and redis-py LPUSH count as insert and queue push.
 STAGES = (
-    ("rate limit (Flask-Limiter)", ("flask_limiter/",)),
+    ("rate limit (Flask-Limiter)", ("flask_limiter/", "moderation/web/ratelimits.py")),
     ("checks query (thread, duplicate, flood)", ("_read_prior",)),
     ("queue push (Celery, kombu, redis-py)", ("hand_over", "redis/")),
     ("insert comment + log row (psycopg)", ("insert_comment", "_new_thread", "psycopg/")),
@@ -27,8 +28,12 @@ STAGES = (
     ("render + sanitise (markdown-it, nh3)", ("render_body",)),
     ("encrypt email, HMAC digests", ("moderation/privacy/__init__.py",)),
     ("rest of the view", ("submit_comment", "insert_push.py")),
+    ("our request hooks (log id, metrics, CORS, headers, body, proxies)",
+     ("moderation/platform/logs.py", "moderation/platform/metrics.py",
+      "moderation/web/cors.py", "moderation/web/headers.py", "moderation/web/bodies.py",
+      "moderation/web/proxies.py", "moderation/web/hooks.py")),
 )
-FRAMEWORK = "server and framework (gunicorn, werkzeug, Flask, hooks)"
+FRAMEWORK = "server and framework (gunicorn, werkzeug, Flask, smorest)"
 
 
 class Sampler:

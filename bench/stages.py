@@ -1,0 +1,60 @@
+"""The web's CPU per submission by stage, alone: ``make bench``'s py-spy run without the rest.
+
+    python bench/stages.py [--seconds 15] [--runs 3]
+
+Starts only the Procfile's web (production settings, a database and Redis DB of its own,
+the Celery worker and relay stopped, as ``make bench``'s CPU-by-stage run), submits with wrk
+under ``py-spy record --gil`` and prints µs of Python CPU per submission by stage: the median
+of ``--runs`` runs, as the machine is shared. The submission limit has the default's shape
+(a per-minute and a per-hour limit), set out of reach, so both are counted on every request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import processes  # noqa: E402
+from bench.run import SUBMIT_ENV, Bench  # noqa: E402
+
+# its own database and Redis DB: it may run while ``make bench`` uses those of bench/run.py
+DATABASE = "postgresql://postgres@127.0.0.1:5432/moderation_bench_stages"
+REDIS = "redis://127.0.0.1:6379/10"
+SUBMISSION_LIMIT = "1000000/minute;10000000/hour"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15, help="length of each wrk run")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    bench = Bench(argparse.Namespace(quick=False, keep=False, database_url=DATABASE,
+                                     redis_url=REDIS))
+    bench.wrk_seconds = args.seconds
+    bench.env["SUBMISSION_RATE_LIMIT"] = SUBMISSION_LIMIT
+    try:
+        bench.create()
+        bench.start("web")
+        processes.wait_http(bench.base + "/readyz")
+        bench.wrk("/api/v1/comments", "submit.lua", **SUBMIT_ENV)  # warm every cache
+        runs = [bench.profiled("/api/v1/comments", "submit.lua", f"stages{n}", **SUBMIT_ENV)
+                for n in range(args.runs)]
+    finally:
+        bench.teardown()
+    stages = {stage for run in runs for stage in run["stages_ms"]}
+    table = {stage: statistics.median(run["stages_ms"].get(stage, 0.0) * 1000 for run in runs)
+             for stage in stages}
+    print("| web CPU per submission, by stage (py-spy) | µs |\n|---|---:|")
+    for stage, micros in sorted(table.items(), key=lambda item: -item[1]):
+        print(f"| {stage} | {micros:.0f} |")
+    total = statistics.median(run["cpu_ms_per_request"] * 1000 for run in runs)
+    print(f"| **all** (median of {len(runs)} runs, "
+          f"{sum(run['samples'] for run in runs)} samples) | **{total:.0f}** |")
+
+
+if __name__ == "__main__":
+    main()
