@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import processes  # noqa: E402
-from bench.run import SUBMIT_ENV, Bench  # noqa: E402
+from bench.harness import processes
+from bench.run import SUBMIT_ENV, Bench
 
 # its own database and Redis DB: it may run while ``make bench`` uses those of bench/run.py
 DATABASE = "postgresql://postgres@127.0.0.1:5432/moderation_bench_stages"
