@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
@@ -155,8 +155,19 @@ class Comment(db.Model):
     recent_edits: Mapped[int] = mapped_column(default=0)
     recent_edits_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    site: Mapped[Site] = relationship()
     thread: Mapped[Thread] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
+
+    @property
+    def parent_public_id(self) -> str | None:
+        """What the public API calls the parent: its public id, never the row's."""
+        return self.parent.public_id if self.parent else None
+
+    @property
+    def editable_until(self) -> datetime:
+        """Its author may edit or delete it until then (the site's edit window)."""
+        return self.created_at + timedelta(seconds=self.site.edit_window_seconds)
 
 
 class Moderator(db.Model):

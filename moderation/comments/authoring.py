@@ -16,7 +16,7 @@ from limits import parse
 from ..errors import Conflict, EditWindowClosed, Forbidden, NotFound, RateLimited, ThreadClosed
 from ..extensions import db
 from ..lifecycle import AUTHOR_CHANGEABLE, Actor, Role, Status
-from ..orm import Comment, Site, utcnow
+from ..orm import Comment, utcnow
 from ..outbox.relay import hand_over
 from ..privacy import token_digest
 from .changes import change_status
@@ -39,11 +39,6 @@ def is_author(comment: Comment, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(comment.author_token_digest, token_digest(token))
 
 
-def editable_until(comment: Comment):
-    site = db.session.get(Site, comment.site_id)
-    return comment.created_at + timedelta(seconds=site.edit_window_seconds)
-
-
 def read_comment(public_id: str, token: str | None) -> tuple[Comment, bool]:
     """The comment and whether the caller is its author; 404 for others unless published."""
     comment = _find(public_id)
@@ -59,7 +54,7 @@ def _authorised_for_change(public_id: str, token: str | None) -> Comment:
         raise Forbidden("Only the author can change this comment.")
     if comment.status not in AUTHOR_CHANGEABLE:
         raise Conflict("This comment can no longer be changed.")
-    if utcnow() > editable_until(comment):
+    if utcnow() > comment.editable_until:
         raise EditWindowClosed()
     return comment
 

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..orm import Comment, Thread
+from ..orm import Thread
 from ..platform.pagination import decode_cursor, encode_cursor
 from ..sites import site_policy
 from . import store
@@ -64,7 +64,7 @@ def approved_page(site_id: str, key: str, thread: PublishedThread | None, *, sor
     rows = store.approved_rows(thread.id, sort, limit + 1, position)
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].row_id) if more else None
+    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
     return ThreadPage(site_id, key, thread.approved_count, rows, next_cursor)
 
 
@@ -85,9 +85,3 @@ def approved_counts(site_id: str, keys: list[str]) -> dict[str, int]:
     ).all())
     return {key: found.get(key, 0) for key in keys}
 
-
-def public_comment(comment: Comment, parent_public_id: str | None) -> dict:
-    """The fields anyone may see; never the email, token or IP digests."""
-    return {"id": comment.public_id, "parent_id": parent_public_id,
-            "author_name": comment.author_name, "author_url": comment.author_url,
-            "body_html": comment.body_html, "created_at": comment.created_at}

@@ -135,11 +135,11 @@ class PublishedThread(NamedTuple):
 
 _parents = comments.alias("parent")
 _PUBLISHED_THREAD = select(*(threads.c[name] for name in PublishedThread._fields)).where(*_THREAD)
-# Named as the public API names them (web/schemas/public.py PublicComment), which dumps them
-# as they are; the row's own id, for the cursor, is row_id.
+# Named as a Comment names them (public_id, parent_public_id), so the one public-comment
+# schema (web/schemas/public.py) dumps either; the row's own id is for the cursor.
 _APPROVED = (
-    select(comments.c.id.label("row_id"), comments.c.public_id.label("id"),
-           _parents.c.public_id.label("parent_id"), comments.c.author_name,
+    select(comments.c.id, comments.c.public_id,
+           _parents.c.public_id.label("parent_public_id"), comments.c.author_name,
            comments.c.author_url, comments.c.body_html, comments.c.created_at)
     .select_from(comments.outerjoin(_parents, _parents.c.id == comments.c.parent_id))
     .where(comments.c.thread_id == bindparam("thread_id"),

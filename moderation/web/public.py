@@ -17,6 +17,7 @@ blp.after_request(apply_cors)
 
 AUTHOR_TOKEN_HEADER = "X-Author-Token"
 THREAD_PAGE = schemas.ThreadPage()  # schemas hold no request state: build once, dump often
+PUBLIC_COMMENT = schemas.PublicComment()
 
 
 blp.before_request(require_json_body)
@@ -84,7 +85,8 @@ class OwnComment(MethodView):
     def get(self, comment_id):
         """One comment; with its author token, also while awaiting moderation."""
         comment, author = authoring.read_comment(comment_id, _token())
-        return _author_view(comment) if author else _public_view(comment)
+        # Others see only the public fields: dumped here, as the response schema is the author's.
+        return comment if author else jsonify(PUBLIC_COMMENT.dump(comment))
 
     @blp.arguments(schemas.CommentEdit())
     @blp.response(200, schemas.AuthorComment)
@@ -95,7 +97,7 @@ class OwnComment(MethodView):
                       "or of the comment; see Retry-After.")
     def patch(self, data, comment_id):
         """Edit within the edit window, on an open thread; the new text is scored again."""
-        return _author_view(authoring.edit_comment(comment_id, _token(), data["body"]))
+        return authoring.edit_comment(comment_id, _token(), data["body"])
 
     @blp.response(204)
     @blp.alt_response(403, schema=schemas.Error, description="Not the author's token, or the "
@@ -111,17 +113,6 @@ class OwnComment(MethodView):
 
 def _token() -> str | None:
     return request.headers.get(AUTHOR_TOKEN_HEADER)
-
-
-def _public_view(comment) -> dict:
-    """Not yet dumped: the view's response schema serialises it, once."""
-    parent_id = comment.parent.public_id if comment.parent else None
-    return publishing.public_comment(comment, parent_id)
-
-
-def _author_view(comment) -> dict:
-    return {**_public_view(comment), "status": comment.status,
-            "editable_until": authoring.editable_until(comment)}
 
 
 def _not_modified(etag: str) -> Response:

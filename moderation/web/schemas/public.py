@@ -52,8 +52,11 @@ class SubmissionAccepted(Schema):
 
 
 class PublicComment(Schema):
-    id = fields.String()
-    parent_id = fields.String(allow_none=True)
+    """The fields anyone may see; never the email, token or IP digests. Dumps a Comment or a
+    row of the widget's page (comments/store.py), both of which name public ids as below."""
+
+    public_id = fields.String(data_key="id")
+    parent_public_id = fields.String(data_key="parent_id", allow_none=True)
     author_name = fields.String()
     author_url = fields.String(allow_none=True)
     body_html = fields.String()
