@@ -51,6 +51,36 @@ def test_the_limit_is_shared_by_replicas_through_redis(tmp_path, monkeypatch, re
     assert redis.Redis.from_url(redis_url).keys(f"*{prefix}*"), "counters must live in Redis"
 
 
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+@pytest.mark.parametrize(("limits", "accepted"), [("2/minute;10/hour", 2), ("10/minute;3/hour", 3)])
+def test_every_limit_of_a_request_applies(tmp_path, monkeypatch, storage, limits, accepted,
+                                          request):
+    url = request.getfixturevalue("redis_url") if storage == "redis" else "memory://"
+    app = limited_app(tmp_path, monkeypatch, url, SUBMISSION_RATE_LIMIT=limits)
+    codes = [response.status_code for response in post_many(app, accepted + 1)]
+    assert codes == [202] * accepted + [429]
+
+
+def test_the_limits_of_a_request_share_one_redis_round_trip(tmp_path, monkeypatch, redis_url):
+    app = limited_app(tmp_path, monkeypatch, redis_url,
+                      SUBMISSION_RATE_LIMIT="100/second;1000/minute;10000/hour")
+    prefix = app.config["RATELIMIT_KEY_PREFIX"].encode()
+    post_many(app, 1)  # loads the script into Redis
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def spy(connection, command, *args, **kwargs):
+        packed = b"".join(command) if isinstance(command, list) else command
+        if prefix in packed:
+            sent.append(packed)
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", spy)
+    assert post_many(app, 1, ip="198.51.100.20")[0].status_code == 202
+    assert len(sent) == 1
+    assert len(redis.Redis.from_url(redis_url).keys(f"*{prefix.decode()}*")) == 3 * 2
+
+
 def test_reads_are_not_limited_by_the_submission_limit(tmp_path, monkeypatch):
     app = limited_app(tmp_path, monkeypatch, "memory://", SUBMISSION_RATE_LIMIT="1/minute")
     client = app.test_client()
