@@ -135,7 +135,7 @@ def _decide_one(checks: list[Check], comment: Comment,
                    f"failure {comment.scoring_failures} of {MAX_SCORING_FAILURES}")
         if comment.scoring_failures < MAX_SCORING_FAILURES:
             return None, failure
-    reasons = [{"check": SCORING_ERROR,
+    reasons = [{"check": SCORING_ERROR, "count": MAX_SCORING_FAILURES,
                 "detail": f"scoring failed {MAX_SCORING_FAILURES} times"}]
     return Outcome(Status.HELD, str(Role.SCORING), reasons, {}, {}), f"{failure}; held"
 

@@ -45,7 +45,8 @@ def test_queue_items_carry_scores_reasons_masked_email_thread_and_history(client
     assert item["id"] == comment_id
     assert item["author_email"] == "K***@e***.org"
     assert item["thread"] == {"key": THREAD, "title": "Budget", "url": None}
-    assert item["reasons"] == [{"check": "premoderation", "detail": "site pre-moderates"}]
+    assert item["reasons"] == [{"check": "premoderation", "rule": "premoderated",
+                               "detail": "site pre-moderates"}]
     assert item["author_history"] == {"approved": 0, "held": 1, "rejected": 0, "spam": 0}
     assert {"spam_score", "toxicity_score", "risk", "model_versions"} <= set(item)
 

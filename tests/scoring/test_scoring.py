@@ -39,7 +39,8 @@ def test_a_pending_comment_is_decided_with_its_reasons(app, client, site):
         comment = stored(app, response.get_json()["id"])
         assert score_comments([comment.id]) == {comment.id: Status.HELD}
         comment = stored(app, response.get_json()["id"])
-        assert comment.reasons == [{"check": "links", "detail": "3 links (site allows 2)"}]
+        assert comment.reasons == [{"check": "links", "count": 3, "allowed": 2,
+                                    "detail": "3 links (site allows 2)"}]
         last = db.session.scalars(select(StatusChange).where(
             StatusChange.comment_id == comment.id).order_by(StatusChange.id.desc())).first()
         assert (last.from_status, last.to_status, last.actor) == ("pending", "held", "check:links")

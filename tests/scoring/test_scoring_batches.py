@@ -144,7 +144,8 @@ def test_a_comment_whose_checks_raise_fails_alone_and_its_third_failure_holds_it
         assert failures(poison) == 2
         assert scoring.score_comments(ids) == {poison: Status.HELD}
         held = db.session.get(Comment, poison)
-        assert held.reasons == [{"check": "scoring_error", "detail": "scoring failed 3 times"}]
+        assert held.reasons == [{"check": "scoring_error", "count": 3,
+                                "detail": "scoring failed 3 times"}]
         assert (held.scores, held.scoring_failures) == ({}, 0)
         assert decisions([poison]) == {poison: [("held", "scoring")]}
         assert scoring.score_comments(ids) == {}
@@ -168,7 +169,8 @@ def test_in_process_a_comment_whose_checks_raise_is_held_at_once_and_so_is_an_ed
     assert edited["status"] == "held"
     with app.app_context():
         held = db.session.scalar(select(Comment).where(Comment.public_id == clean["id"]))
-        assert held.reasons == [{"check": "scoring_error", "detail": "scoring failed 3 times"}]
+        assert held.reasons == [{"check": "scoring_error", "count": 3,
+                                "detail": "scoring failed 3 times"}]
 
 
 class CountingScorer:

@@ -16,5 +16,6 @@ class LinkCount:
         count = len(_LINK.findall(comment.body))
         if count > site.max_links:
             detail = f"{count} links (site allows {site.max_links})"
-            return CheckResult(Status.HELD, [{"check": self.name, "detail": detail}])
+            return CheckResult(Status.HELD, [{"check": self.name, "count": count,
+                                              "allowed": site.max_links, "detail": detail}])
         return CheckResult()

@@ -59,14 +59,15 @@ def thresholds_for(site: Site, defaults: dict[str, dict[str, float]]) -> dict[st
     return {model: {**limits, **overrides.get(model, {})} for model, limits in defaults.items()}
 
 
-def verdict(scores: TextScores,
-            limits: dict[str, dict]) -> tuple[Status | None, str | None, str]:
-    """The most severe verdict the scores reach, which model reached it, and which rule."""
+def verdict(scores: TextScores, limits: dict[str, dict]
+            ) -> tuple[Status | None, str | None, str | None, float | None]:
+    """The most severe verdict the scores reach: which model reached it, by which rule at
+    which threshold."""
     for status, model, rule in rules():
         threshold = limits[model].get(rule, OFF)
         if threshold < OFF and scores[model].probability >= threshold:
-            return status, model, f"{rule} at {threshold:g}"
-    return None, None, ""
+            return status, model, rule, threshold
+    return None, None, None, None
 
 
 class ModelScores(BatchCheck):
@@ -86,13 +87,16 @@ class ModelScores(BatchCheck):
 def result(scores: TextScores, site: Site,
            defaults: dict[str, dict[str, float]]) -> CheckResult:
     """The verdict, reasons, scores and versions of one comment's model scores."""
-    status, decisive, rule = verdict(scores, thresholds_for(site, defaults))
+    status, decisive, rule, threshold = verdict(scores, thresholds_for(site, defaults))
     reasons = []
     for model, score in scores.items():
-        detail = f"{model} {score.probability:.2f}" + (f" ({rule})" if model == decisive else "")
-        reasons.append({"check": ModelScores.name, "model": model,
-                        "score": round(score.probability, 4), "detail": detail,
-                        "terms": list(score.terms)})
+        reason = {"check": ModelScores.name, "model": model,
+                  "score": round(score.probability, 4), "terms": list(score.terms)}
+        detail = f"{model} {score.probability:.2f}"
+        if model == decisive:
+            reason |= {"rule": rule, "threshold": threshold}
+            detail += f" ({rule} at {threshold:g})"
+        reasons.append({**reason, "detail": detail})
     return CheckResult(status, reasons,
                        scores={model: score.probability for model, score in scores.items()},
                        model_versions={model: score.version for model, score in scores.items()},

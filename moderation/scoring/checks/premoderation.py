@@ -37,5 +37,7 @@ class Premoderation:
         if not site.premoderate:
             return CheckResult()
         if is_trusted(comment, site):
-            return CheckResult(reasons=[{"check": self.name, "detail": "trusted author"}])
-        return CheckResult(Status.HELD, [{"check": self.name, "detail": "site pre-moderates"}])
+            return CheckResult(reasons=[{"check": self.name, "rule": "trusted_author",
+                                         "detail": "trusted author"}])
+        return CheckResult(Status.HELD, [{"check": self.name, "rule": "premoderated",
+                                          "detail": "site pre-moderates"}])
