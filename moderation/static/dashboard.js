@@ -1,6 +1,6 @@
-// The Dashboard tab (inlined into review.js, whose call, h, $, t, number and say it uses): one request to
-// /stats, drawn with uPlot (served from /moderate/vendor/), each chart beside a table of its
-// numbers for screen readers and for reading exact values.
+// The Dashboard tab (inlined into review.js, whose call, h, $, t, checkName, number and say it
+// uses): one request to /stats, drawn with uPlot (served from /moderate/vendor/), each chart
+// beside a table of its numbers for screen readers and for reading exact values.
 const OUTCOMES = [
   ['approved', t('dashboard.approved'), '#1a7f37'], ['held', t('dashboard.held'), '#bf8700'],
   ['spam', t('dashboard.spam'), '#8250df'], ['rejected', t('dashboard.rejected'), '#b42318'],
@@ -71,7 +71,7 @@ const timeChart = (id, stats, columns, format) => {
 
 const reasonsChart = stats => {
   const reasons = stats.top_reasons;
-  const names = reasons.map(row => row.check);
+  const names = reasons.map(row => checkName(row.check));
   draw('reasons', {
     scales: { x: { time: false, range: [-0.5, Math.max(names.length, 1) - 0.5] } },
     series: [{ label: t('dashboard.check'), value: (u, index) => names[index] ?? '—' },
@@ -81,7 +81,7 @@ const reasonsChart = stats => {
   }, [names.map((_, index) => index), reasons.map(row => row.comments)]);
   $('table-reasons').replaceChildren(reasons.length
     ? numbersTable(t('dashboard.reasons_caption'), [t('dashboard.check'), t('dashboard.comments_held')],
-      reasons.map(row => [row.check, row.comments]))
+      reasons.map((row, index) => [names[index], row.comments]))
     : h('p', { class: 'empty' }, t('dashboard.none_held')));
 };
 

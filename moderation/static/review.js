@@ -165,13 +165,32 @@
     value == null ? null : h('span', { class: 'score-value' },
       new Intl.NumberFormat(LANG, { style: 'percent' }).format(value)));
 
-  const reasonItem = reason => {
-    const details = Object.entries(reason)
+  const modelTitle = name => MESSAGES[`comment.${name}`] ? t(`comment.${name}`)
+    : (MODELS.find(model => model.name === name) || { title: name }).title;
+  // A check's name is the catalog's check.<name>; a check the catalog does not know keeps its own.
+  const checkName = check => check && MESSAGES['check.' + check] ? t('check.' + check) : String(check || t('comment.reason'));
+  const twoDecimals = new Intl.NumberFormat(LANG, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // A reason's words are the catalog's reason.<check>[.<rule or list>], filled from the reason's own
+  // fields (count, allowed, model, score, threshold...); a reason stored before it carried the fields its
+  // message names shows what it does carry: its English detail, or its fields.
+  const reasonWords = reason => {
+    const key = ['reason', reason.check, reason.rule ?? reason.list].filter(Boolean).join('.');
+    const message = MESSAGES[key];
+    const needs = [...JSON.stringify(message ?? '').matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+    if (message && needs.every(name => reason[name] != null)) {
+      return t(key, { ...reason, model: modelTitle(reason.model),
+        score: typeof reason.score === 'number' ? twoDecimals.format(reason.score) : reason.score });
+    }
+    return Object.entries(reason)
       .filter(([key, value]) => !['check', 'terms'].includes(key) && value != null && typeof value !== 'object')
-      .map(([key, value]) => key === 'detail' ? String(value) : `${key}: ${value}`);
+      .map(([key, value]) => key === 'detail' ? String(value) : `${key}: ${value}`).join(', ');
+  };
+
+  const reasonItem = reason => {
+    const words = reasonWords(reason);
     const terms = Array.isArray(reason.terms) ? reason.terms : [];
-    return h('li', {}, h('strong', {}, String(reason.check || t('comment.reason'))),
-      details.length ? ' — ' + details.join(', ') : null,
+    return h('li', {}, h('strong', {}, checkName(reason.check)),
+      words ? ' — ' + words : null,
       ...terms.flatMap(term => [' ', h('mark', {}, String(term))]));
   };
 
@@ -200,8 +219,8 @@
           isHttp(thread.url) ? h('a', { href: thread.url, rel: 'noopener' }, thread.title || thread.key) : (thread.title || thread.key || '')),
           ' · ', h('time', { datetime: comment.created_at }, when(comment.created_at)))),
       history ? h('p', { class: 'history' }, t('comment.history', history)) : null,
-      h('div', { class: 'scores' }, ...MODELS.map(({ name, title, score_key }) =>
-        score(MESSAGES[`comment.${name}`] ? t(`comment.${name}`) : title, comment[score_key]))),
+      h('div', { class: 'scores' }, ...MODELS.map(({ name, score_key }) =>
+        score(modelTitle(name), comment[score_key]))),
       comment.reasons && comment.reasons.length ? h('ul', { class: 'reasons', 'aria-label': t('comment.reasons') }, ...comment.reasons.map(reasonItem)) : null,
       highlighted(comment.body || '', termsOf(comment)),
       h('details', {}, h('summary', {}, t('comment.published')), preview),

@@ -69,8 +69,8 @@ def test_the_dashboard_draws_a_sites_decisions_with_the_numbers_beside(
         ["12", "9"])
     expect(outcomes.get_by_role("row")).to_have_count(1 + 169 + 1)  # heading, 7 days + 1, total
     reasons = dashboard.get_by_role("region", name="Top reasons comments were held, as numbers")
-    expect(reasons.get_by_role("row", name="premoderation").get_by_role("cell")).to_have_text("12")
-    expect(reasons.get_by_role("row", name="word_lists").get_by_role("cell")).to_have_text("8")
+    expect(reasons.get_by_role("row", name="Pre-moderation").get_by_role("cell")).to_have_text("12")
+    expect(reasons.get_by_role("row", name="Word lists").get_by_role("cell")).to_have_text("8")
     expect(dashboard.locator("dd").first).to_contain_text("4, oldest since")
     waits = dashboard.get_by_role("region", name="Time from submission to decision, as numbers")
     whole_waits = waits.get_by_role("row", name="Whole period").get_by_role("cell")

@@ -6,7 +6,12 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from models.scoring import ModelScore
+from moderation.extensions import db
+from moderation.orm import Comment, Site
+from moderation.scoring.checks.model_scores import result
 from moderation.web.review_catalogs import catalogs
 from tests.browser.conftest import HELD_WORD
 
@@ -55,6 +60,37 @@ def test_a_german_browser_gets_the_review_page_in_german(live_server, new_contex
     # German dates: day before month ("3. Dez., 09:00")
     expect(outcomes.get_by_role("rowheader").first).to_have_text(
         re.compile(r"^\d{1,2}\. \w+\.?,? \d{2}:00$"))
+
+
+def test_a_german_moderator_reads_why_a_comment_is_held_in_german(live_server, new_context):
+    site = live_server.new_site(max_links=1)
+    held = live_server.post_comment(site=site, thread="gruende", author_name="Linda Links",
+                                    body="Siehe https://a.example und https://b.example")
+    scores = {"spam": ModelScore(0.12, (), "s1"), "toxicity": ModelScore(0.8312, ("Idiot",), "t1")}
+    limits = {"spam": {"hold": 0.5}, "toxicity": {"hold": 0.39}}
+    with live_server.app.app_context():  # what the models would add; one reason stored before
+        comment = db.session.scalar(select(Comment).where(Comment.public_id == held["id"]))
+        modelled = result(scores, db.session.get(Site, site), limits).reasons
+        stored_before = {"check": "premoderation", "detail": "site pre-moderates"}
+        comment.reasons = [*comment.reasons, *modelled, stored_before]
+        db.session.commit()
+    page = new_context(locale="de-DE").new_page()
+    page.goto(f"{live_server.url}/moderate/?site={site}")
+    page.get_by_label("Moderations-Token").fill(live_server.moderator_token)
+    page.get_by_role("button", name="Warteschlange öffnen").click()
+
+    why = page.get_by_role("list", name="Warum er hier ist")
+    expect(why.get_by_role("listitem")).to_have_text([
+        "Links — 2 Links (die Website erlaubt 1)",
+        "Modelle — Spam 0,12",
+        "Modelle — Toxizität 0,83 (zurückgehalten ab 0,39) Idiot",
+        "Vorabmoderation — site pre-moderates",  # no fields to word it from: its own detail
+    ])
+    page.get_by_role("tab", name="Übersicht").click()
+    title = catalogs()["de"]["dashboard.reasons"]
+    checks = page.get_by_role("region", name=f"{title}, als Zahlen").get_by_role("rowheader")
+    expect(checks).to_have_count(3)  # one comment each, in no particular order
+    assert sorted(checks.all_text_contents()) == ["Links", "Modelle", "Vorabmoderation"]
 
 
 def test_english_stays_the_default_and_any_catalog_can_be_asked_for(live_server, new_context):

@@ -8,7 +8,10 @@ import re
 
 import pytest
 
+from models import registry
 from moderation.lifecycle import MODERATOR_ACTIONS
+from moderation.scoring import SCORING_ERROR
+from moderation.scoring.checks import DEFAULT_CHECKS
 from moderation.web.review_catalogs import CATALOGS, catalogs
 
 ENGLISH = catalogs()["en"]
@@ -57,6 +60,16 @@ def test_every_key_the_page_names_is_in_the_english_catalog():
     used = {key for path in sources for key in KEY_USE.findall(path.read_text())}
     assert len(used) > 50
     assert used - set(ENGLISH) == set()
+
+
+def test_every_check_and_every_model_rule_has_its_words():
+    """Reasons are worded by check (check.<name>, reason.<check>...): a new check or model rule
+    needs its words here (the reasons themselves: tests/scoring/test_check_reasons.py)."""
+    for name in [check.name for check in DEFAULT_CHECKS] + [SCORING_ERROR]:
+        assert f"check.{name}" in ENGLISH, name
+    for model in registry.MODELS:
+        for rule in model.thresholds.rules:
+            assert placeholders(ENGLISH[f"reason.models.{rule}"]) == {"model", "score", "threshold"}
 
 
 @pytest.mark.parametrize(("accept", "query", "lang"), [
