@@ -87,6 +87,8 @@ def test_most_severe_verdict_wins_and_all_reasons_are_kept():
 
 
 def test_premoderation_lets_trusted_authors_through(app, client, site):
+    from sqlalchemy import select
+
     from moderation.extensions import db
     from moderation.orm import Site as SiteRow
 
@@ -106,7 +108,12 @@ def test_premoderation_lets_trusted_authors_through(app, client, site):
         assert held["status"] == "held"
         client.post(f"/api/v1/moderation/comments/{held['id']}/decision",
                     json={"decision": "approve"}, headers={"Authorization": f"Bearer {token}"})
-    assert post(3)["status"] == "approved"
+    trusted = post(3)
+    assert trusted["status"] == "approved"
+    with app.app_context():
+        row = db.session.scalar(select(Comment).where(Comment.public_id == trusted["id"]))
+        assert row.reasons == [{"check": "premoderation", "rule": "trusted_author",
+                                "detail": "trusted author"}]
     assert post(4, email="newcomer@example.com")["status"] == "held"
 
 
