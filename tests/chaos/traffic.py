@@ -137,67 +137,71 @@ class MixedStream(Stream):
         return request("GET", f"{self.base}/api/v1/{route}?site=news&thread={THREAD}")
 
 
-class PendingAges:
-    """The age in seconds of the oldest pending comment, sampled every ``interval`` s as
-    (sampled at, age): 0 with none pending, None while the database does not answer."""
+class Poller:
+    """A daemon thread calling ``poll_once`` every ``interval`` s while in its ``with``."""
 
-    def __init__(self, app: Flask, interval: float = 1.0):
-        self.app, self.interval = app, interval
-        self.samples: list[tuple[float, float | None]] = []
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self.stopping.wait(self.interval):
-            at = time.time()
-            with self.app.app_context():
-                try:
-                    oldest = db.session.scalar(select(func.min(Comment.created_at))
-                                               .where(Comment.status == Status.PENDING))
-                    age = max(0.0, at - oldest.timestamp()) if oldest else 0.0
-                except SQLAlchemyError:
-                    age = None
-                finally:
-                    db.session.rollback()
-            self.samples.append((at, age))
-
-    def __enter__(self) -> PendingAges:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=20)
-
-
-class Probe:
-    """Polls ``/healthz`` and ``/readyz`` every ``interval`` s: (asked at, path, status,
-    seconds to answer)."""
-
-    def __init__(self, base: str, interval: float = 0.1):
-        self.base, self.interval = base, interval
-        self.answers: list[tuple[float, str, int, float]] = []
+    def __init__(self, interval: float):
+        self.interval = interval
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
 
     def _poll(self) -> None:
         while not self.stopping.is_set():
-            for path in ("/healthz", "/readyz"):
-                asked = time.time()
-                try:
-                    status = request("GET", self.base + path)[0]
-                except OSError:  # no answer at all: refused, reset or timed out
-                    status = 0
-                self.answers.append((asked, path, status, time.time() - asked))
+            self.poll_once()
             self.stopping.wait(self.interval)
 
-    def __enter__(self) -> Probe:
+    def poll_once(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *_exc) -> None:
         self.stopping.set()
         self.thread.join(timeout=20)
+
+
+class PendingAges(Poller):
+    """The age in seconds of the oldest pending comment, sampled every ``interval`` s as
+    (sampled at, age): 0 with none pending, None while the database does not answer."""
+
+    def __init__(self, app: Flask, interval: float = 1.0):
+        super().__init__(interval)
+        self.app = app
+        self.samples: list[tuple[float, float | None]] = []
+
+    def poll_once(self) -> None:
+        at = time.time()
+        with self.app.app_context():
+            try:
+                oldest = db.session.scalar(select(func.min(Comment.created_at))
+                                           .where(Comment.status == Status.PENDING))
+                age = max(0.0, at - oldest.timestamp()) if oldest else 0.0
+            except SQLAlchemyError:
+                age = None
+            finally:
+                db.session.rollback()
+        self.samples.append((at, age))
+
+
+class Probe(Poller):
+    """Polls ``/healthz`` and ``/readyz`` every ``interval`` s: (asked at, path, status,
+    seconds to answer)."""
+
+    def __init__(self, base: str, interval: float = 0.1):
+        super().__init__(interval)
+        self.base = base
+        self.answers: list[tuple[float, str, int, float]] = []
+
+    def poll_once(self) -> None:
+        for path in ("/healthz", "/readyz"):
+            asked = time.time()
+            try:
+                status = request("GET", self.base + path)[0]
+            except OSError:  # no answer at all: refused, reset or timed out
+                status = 0
+            self.answers.append((asked, path, status, time.time() - asked))
 
 
 class BrokerTap:
