@@ -31,7 +31,7 @@ STAGES = (
     ("our request hooks (log id, metrics, CORS, headers, body, proxies)",
      ("moderation/platform/logs.py", "moderation/platform/metrics.py",
       "moderation/web/cors.py", "moderation/web/headers.py", "moderation/web/bodies.py",
-      "moderation/web/proxies.py", "moderation/web/hooks.py")),
+      "moderation/web/proxies.py", "moderation/platform/hooks.py")),
 )
 FRAMEWORK = "server and framework (gunicorn, werkzeug, Flask, smorest)"
 

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
 
+from . import hooks
+
 REQUEST_ID_HEADER = "X-Request-ID"
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -68,6 +70,6 @@ def _forget_request(_error: BaseException | None) -> None:
 def init_app(app: Flask) -> None:
     if not app.testing:
         configure_logging(app.config["LOG_LEVEL"])
-    app.before_request(_start_request)
-    app.after_request(_finish_request)
+    hooks.before_request(app, _start_request)
+    hooks.after_request(app, _finish_request)
     app.teardown_request(_forget_request)

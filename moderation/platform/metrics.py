@@ -34,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..lifecycle import Actor, Role, Status
 from ..orm import Comment, utcnow
+from . import hooks
 
 HTTP_REQUESTS = Counter("moderation_http_requests_total", "HTTP requests answered.",
                         ["route", "method", "status"])
@@ -144,6 +145,6 @@ def _observe(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_start_timer)
-    app.after_request(_observe)
+    hooks.before_request(app, _start_timer)
+    hooks.after_request(app, _observe)
     app.register_blueprint(bp)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from ..platform import hooks
+
 
 def _no_sniffing(response: Response) -> Response:
     """Browsers must take each response for the type it declares: JSON is never run as script."""
@@ -12,4 +14,4 @@ def _no_sniffing(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(_no_sniffing)
+    hooks.after_request(app, _no_sniffing)

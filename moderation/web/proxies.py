@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..platform import hooks
+
 log = logging.getLogger(__name__)
 UNTRUSTED_FORWARDING = ("X-Forwarded-For arrived while TRUST_PROXY_HOPS=0: behind a proxy, set "
                         "it to the number of proxies, or every client shares the proxy's address")
@@ -46,4 +48,4 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     else:
         app.extensions["proxies"] = _Forwarding()
-        app.before_request(_notice_forwarding)
+        hooks.before_request(app, _notice_forwarding)

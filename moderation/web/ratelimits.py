@@ -30,6 +30,7 @@ from limits.strategies import FixedWindowRateLimiter, RateLimiter
 from redis.exceptions import RedisError
 
 from ..errors import ApiError
+from ..platform import hooks
 from ..platform.metrics import RATE_LIMIT_FALLBACKS
 from ..privacy import privacy
 
@@ -79,10 +80,10 @@ class _CountingLimiter(Limiter):
     """Flask-Limiter for its storage, settings and in-memory fallback; the counting is ours.
 
     Flask-Limiter resolves a request's limits anew on every request and hits each in a
-    Redis round trip of its own. Here a request
-    is looked at only if it changes something through the public API, and all its limits
-    share one pipeline. ``_storage_dead`` is Flask-Limiter's switch to memory; while it is
-    on, Redis is tried again after 1, 2, 4 ... up to 32 s.
+    Redis round trip of its own. Here a request is looked at only if it changes something
+    through the public API, and all its limits are counted by one script call.
+    ``_storage_dead`` is Flask-Limiter's switch to memory; while it is on, Redis is tried
+    again after 1, 2, 4 ... up to 32 s.
     """
 
     def __init__(self, *args, public_blueprint: str, **kwargs):
@@ -91,7 +92,8 @@ class _CountingLimiter(Limiter):
         self.increment_all = None  # INCREMENT_ALL_LUA on the Redis storage's client
         super().__init__(*args, **kwargs)
 
-    def _check_request_limit(self, *args, **kwargs) -> None:
+    def check_request(self) -> None:
+        """A step of the app's before-request hook: 429 past any limit of the request."""
         setting = _PUBLIC_LIMITS.get(request.method)
         if setting is None or request.blueprint != self.public_blueprint or not self.enabled:
             return
@@ -182,6 +184,11 @@ def init_app(app: Flask, *, public) -> Limiter:
     """One limiter per app: Flask-Limiter keeps storage and key prefix on the instance."""
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    limiter = _CountingLimiter(client_key, app=app, public_blueprint=public.name)
+    limiter = _CountingLimiter(client_key, public_blueprint=public.name)
+    # Flask-Limiter adds three request hooks of its own unless it finds itself among the
+    # app's limiters already; this one counts in a step of the app's one hook instead.
+    app.extensions.setdefault("limiter", set()).add(limiter)
+    limiter.init_app(app)
+    hooks.before_request(app, limiter.check_request)
     app.extensions[_EXTENSION] = limiter
     return limiter
