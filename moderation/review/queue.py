@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,7 +60,7 @@ def queue_page(site_id: str, *, status: Status, order: str, limit: int, cursor: 
     if len(rows) > limit:
         last = page[-1][0]
         next_cursor = encode_cursor(*(getattr(last, column.key) for column in columns))
-    return {"comments": [review_view(c, t, authors, admin) for c, t in page],
+    return {"comments": [reviewed(comment, authors, admin) for comment, _ in page],
             "next_cursor": next_cursor}
 
 
@@ -70,20 +71,16 @@ def find_comment(public_id: str) -> Comment:
     return comment
 
 
-def comment_detail(comment: Comment, admin: bool = False) -> dict:
+def comment_detail(comment: Comment, admin: bool = False) -> ReviewedComment:
     """One comment with everything a moderator needs, including its status history."""
     digests = {comment.email_digest} if comment.email_digest else set()
     authors = Authors(author_histories(comment.site_id, digests),
                       verified_authors(comment.site_id, digests))
-    view = review_view(comment, comment.thread, authors, admin)
-    changes = db.session.scalars(
+    history = db.session.scalars(
         select(StatusChange).where(StatusChange.comment_id == comment.id)
         .order_by(StatusChange.id)
-    )
-    view["history"] = [{"from_status": c.from_status, "to_status": c.to_status,
-                        "actor": c.actor, "reason": c.reason, "at": c.created_at}
-                       for c in changes]
-    return view
+    ).all()
+    return reviewed(comment, authors, admin, history)
 
 
 @dataclass(frozen=True)
@@ -110,23 +107,29 @@ def author_histories(site_id: str, digests: set[str]) -> dict[str, dict[str, int
     return counts
 
 
-def review_view(comment: Comment, thread: Thread, authors: Authors, admin: bool) -> dict:
-    email = _masked_email(comment) if comment.email_ciphertext else None
-    return {
-        "id": comment.public_id, "site": comment.site_id, "status": comment.status,
-        "thread": {"key": thread.key, "title": thread.title, "url": thread.url},
-        "parent_id": comment.parent.public_id if comment.parent_id else None,
-        "author_name": comment.author_name, "author_email": email,
-        "author_url": comment.author_url, "body": comment.body, "body_html": comment.body_html,
-        "scores": comment.scores, "risk": comment.risk, "reasons": comment.reasons,
-        "model_versions": comment.model_versions,
-        "decided_by": comment.decided_by, "created_at": comment.created_at,
-        "decided_at": comment.decided_at,
-        "author_history": (authors.histories.get(comment.email_digest)
-                           if comment.email_digest else None),
-        "author_verified": comment.email_digest in authors.verified,
-        "actions": moderator_actions(comment.status, comment.decided_by, admin),
-    }
+@dataclass(frozen=True)
+class ReviewedComment:
+    """A comment as a moderator sees it: the comment itself, and what the review adds to it
+    (web/schemas/review.py ReviewComment dumps both)."""
+
+    comment: Comment
+    author_email: str | None  # masked
+    author_history: dict[str, int] | None
+    author_verified: bool
+    actions: list[str]  # what this reader may do to it now
+    history: Sequence[StatusChange] = ()  # its status changes, oldest first (detail only)
+
+
+def reviewed(comment: Comment, authors: Authors, admin: bool,
+             history: Sequence[StatusChange] = ()) -> ReviewedComment:
+    return ReviewedComment(
+        comment,
+        author_email=_masked_email(comment) if comment.email_ciphertext else None,
+        author_history=(authors.histories.get(comment.email_digest)
+                        if comment.email_digest else None),
+        author_verified=comment.email_digest in authors.verified,
+        actions=moderator_actions(comment.status, comment.decided_by, admin),
+        history=history)
 
 
 def _masked_email(comment: Comment) -> str | None:

@@ -74,37 +74,42 @@ class AuthorHistory(Schema):
 
 
 class HistoryEntry(Schema):
+    """Dumps a StatusChange."""
+
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
     actor = fields.String()
     reason = fields.String(allow_none=True)
-    at = fields.DateTime(format="iso")
+    at = fields.DateTime(format="iso", attribute="created_at")
 
 
 # One <model>_score per declared model, read from the comment's scores mapping (null: unscored).
 ModelScoreFields = Schema.from_dict({
-    model.score_key: fields.Float(allow_none=True, attribute=f"scores.{model.name}",
+    model.score_key: fields.Float(allow_none=True, attribute=f"comment.scores.{model.name}",
                                   dump_default=None, metadata={"description": model.title})
     for model in registry.MODELS}, name="ModelScoreFields")
 
 
 class ReviewComment(ModelScoreFields):
-    id = fields.String()
-    site = fields.String()
-    status = fields.Enum(Status, by_value=True)
-    thread = fields.Nested(ThreadRef)
-    parent_id = fields.String(allow_none=True)
-    author_name = fields.String()
+    """Dumps a review.queue.ReviewedComment: the comment's own fields, then the review's."""
+
+    id = fields.String(attribute="comment.public_id")
+    site = fields.String(attribute="comment.site_id")
+    status = fields.Enum(Status, by_value=True, attribute="comment.status")
+    thread = fields.Nested(ThreadRef, attribute="comment.thread")
+    parent_id = fields.String(allow_none=True, attribute="comment.parent_public_id")
+    author_name = fields.String(attribute="comment.author_name")
     author_email = fields.String(allow_none=True, metadata={"description": "Masked: j***@e***.com"})
-    author_url = fields.String(allow_none=True)
-    body = fields.String()
-    body_html = fields.String()
-    risk = fields.Float()
-    reasons = fields.List(fields.Dict())
-    model_versions = fields.Dict(keys=fields.String(), values=fields.String())
-    decided_by = fields.String(allow_none=True)
-    created_at = fields.DateTime(format="iso")
-    decided_at = fields.DateTime(format="iso", allow_none=True)
+    author_url = fields.String(allow_none=True, attribute="comment.author_url")
+    body = fields.String(attribute="comment.body")
+    body_html = fields.String(attribute="comment.body_html")
+    risk = fields.Float(attribute="comment.risk")
+    reasons = fields.List(fields.Dict(), attribute="comment.reasons")
+    model_versions = fields.Dict(keys=fields.String(), values=fields.String(),
+                                 attribute="comment.model_versions")
+    decided_by = fields.String(allow_none=True, attribute="comment.decided_by")
+    created_at = fields.DateTime(format="iso", attribute="comment.created_at")
+    decided_at = fields.DateTime(format="iso", allow_none=True, attribute="comment.decided_at")
     author_history = fields.Nested(AuthorHistory, allow_none=True)
     author_verified = fields.Boolean(metadata={
         "description": "The author confirmed their address (reply notifications' double opt-in)."})
