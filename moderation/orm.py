@@ -275,3 +275,5 @@ class StatusChange(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    comment: Mapped[Comment] = relationship()

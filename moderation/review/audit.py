@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..lifecycle import Actor, Role
@@ -16,10 +17,12 @@ from ..sites import get_site
 def audit_page(site_id: str, *, limit: int, cursor: str | None, moderator: str | None = None,
                comment: str | None = None, since: datetime | None = None,
                until: datetime | None = None) -> dict:
+    """Each entry a StatusChange with its comment's public id loaded."""
     get_site(site_id)
     query = (
-        select(StatusChange, Comment.public_id)
-        .join(Comment, Comment.id == StatusChange.comment_id)
+        select(StatusChange)
+        .join(StatusChange.comment)
+        .options(contains_eager(StatusChange.comment).load_only(Comment.public_id))
         .where(Comment.site_id == site_id)
         .order_by(StatusChange.id.desc())
         .limit(limit + 1)
@@ -34,12 +37,7 @@ def audit_page(site_id: str, *, limit: int, cursor: str | None, moderator: str |
         query = query.where(StatusChange.created_at < until)
     if cursor:
         query = query.where(after((StatusChange.id,), decode_cursor(cursor, int), True))
-    rows = db.session.execute(query).all()
-    page = rows[:limit]
-    return {
-        "entries": [{"comment_id": public_id, "from_status": change.from_status,
-                     "to_status": change.to_status, "actor": change.actor,
-                     "reason": change.reason, "at": change.created_at}
-                    for change, public_id in page],
-        "next_cursor": encode_cursor(page[-1][0].id) if len(rows) > limit else None,
-    }
+    changes = db.session.scalars(query).all()
+    page = changes[:limit]
+    return {"entries": page,
+            "next_cursor": encode_cursor(page[-1].id) if len(changes) > limit else None}

@@ -168,7 +168,9 @@ class BanResponse(Schema):
 
 
 class AuditEntry(HistoryEntry):
-    comment_id = fields.String()
+    """Dumps a StatusChange with its comment loaded."""
+
+    comment_id = fields.String(attribute="comment.public_id")
 
 
 class AuditPage(Schema):
