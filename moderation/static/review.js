@@ -171,19 +171,22 @@
   const checkName = check => check && MESSAGES['check.' + check] ? t('check.' + check) : String(check || t('comment.reason'));
   const twoDecimals = new Intl.NumberFormat(LANG, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   // A reason's words are the catalog's reason.<check>[.<rule or list>], filled from the reason's own
-  // fields (count, allowed, model, score, threshold...); a reason stored before it carried the fields its
-  // message names shows what it does carry: its English detail, or its fields.
+  // fields (count, allowed, model, score, threshold...). A reason stored before it carried the fields
+  // its words name (and, for a check worded by rule or list, which one, if only null) shows its
+  // English detail, or else its fields.
   const reasonWords = reason => {
     const key = ['reason', reason.check, reason.rule ?? reason.list].filter(Boolean).join('.');
     const message = MESSAGES[key];
     const needs = [...JSON.stringify(message ?? '').matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
-    if (message && needs.every(name => reason[name] != null)) {
+    const byRule = Object.keys(MESSAGES).some(name => name.startsWith(`reason.${reason.check}.`));
+    if (message && needs.every(name => reason[name] != null)
+        && (!byRule || 'rule' in reason || 'list' in reason)) {
       return t(key, { ...reason, model: modelTitle(reason.model),
         score: typeof reason.score === 'number' ? twoDecimals.format(reason.score) : reason.score });
     }
-    return Object.entries(reason)
+    return reason.detail != null ? String(reason.detail) : Object.entries(reason)
       .filter(([key, value]) => !['check', 'terms'].includes(key) && value != null && typeof value !== 'object')
-      .map(([key, value]) => key === 'detail' ? String(value) : `${key}: ${value}`).join(', ');
+      .map(([key, value]) => `${key}: ${value}`).join(', ');
   };
 
   const reasonItem = reason => {

@@ -71,8 +71,10 @@ def test_a_german_moderator_reads_why_a_comment_is_held_in_german(live_server, n
     with live_server.app.app_context():  # what the models would add; one reason stored before
         comment = db.session.scalar(select(Comment).where(Comment.public_id == held["id"]))
         modelled = result(scores, db.session.get(Site, site), limits).reasons
-        stored_before = {"check": "premoderation", "detail": "site pre-moderates"}
-        comment.reasons = [*comment.reasons, *modelled, stored_before]
+        stored_before = [{"check": "premoderation", "detail": "site pre-moderates"},
+                         {"check": "models", "model": "toxicity", "score": 0.8312, "terms": [],
+                          "detail": "toxicity 0.83 (hold at 0.39)"}]
+        comment.reasons = [*comment.reasons, *modelled, *stored_before]
         db.session.commit()
     page = new_context(locale="de-DE").new_page()
     page.goto(f"{live_server.url}/moderate/?site={site}")
@@ -84,7 +86,9 @@ def test_a_german_moderator_reads_why_a_comment_is_held_in_german(live_server, n
         "Links — 2 Links (die Website erlaubt 1)",
         "Modelle — Spam 0,12",
         "Modelle — Toxizität 0,83 (zurückgehalten ab 0,39) Idiot",
-        "Vorabmoderation — site pre-moderates",  # no fields to word it from: its own detail
+        # stored before reasons carried the fields to word them from: their own detail
+        "Vorabmoderation — site pre-moderates",
+        "Modelle — toxicity 0.83 (hold at 0.39)",
     ])
     page.get_by_role("tab", name="Übersicht").click()
     title = catalogs()["de"]["dashboard.reasons"]

@@ -40,7 +40,7 @@ def reasons_of_every_check() -> dict[str, tuple[list[dict], list[dict]]]:
                   [{"check": "links", "count": 3, "allowed": 2,
                     "detail": "3 links (site allows 2)"}]),
         "models": (result(SCORES, make_site(), LIMITS).reasons, [
-            {"check": "models", "model": "spam", "score": 0.12, "terms": [],
+            {"check": "models", "model": "spam", "score": 0.12, "terms": [], "rule": None,
              "detail": "spam 0.12"},
             {"check": "models", "model": "toxicity", "score": 0.8312, "terms": ["idiot"],
              "rule": "hold", "threshold": 0.39, "detail": "toxicity 0.83 (hold at 0.39)"}]),

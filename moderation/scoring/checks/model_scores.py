@@ -90,7 +90,8 @@ def result(scores: TextScores, site: Site,
     status, decisive, rule, threshold = verdict(scores, thresholds_for(site, defaults))
     reasons = []
     for model, score in scores.items():
-        reason = {"check": ModelScores.name, "model": model,
+        # The rule it reached, if any (None says so: the page words it without one).
+        reason = {"check": ModelScores.name, "model": model, "rule": None,
                   "score": round(score.probability, 4), "terms": list(score.terms)}
         detail = f"{model} {score.probability:.2f}"
         if model == decisive:
