@@ -32,6 +32,7 @@ from ..privacy import rotation as key_rotation
 from ..review import labels
 from ..review import moderators as moderator_service
 from ..scoring.checks.model_scores import parse_threshold, scorer, thresholds_for
+from .schemas import AuthorExport
 
 sites = AppGroup("sites", help="Configure the news sites allowed to use the service.")
 threads = AppGroup("threads", help="Manage article threads.")
@@ -290,7 +291,8 @@ def revoke_moderator(name):
 @click.argument("email")
 def export_email(email):
     """Print, as JSON, everything stored about EMAIL."""
-    click.echo(json.dumps(data_requests.export_author(email), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(AuthorExport().dump(data_requests.export_author(email)), indent=2,
+                          ensure_ascii=False))
 
 
 @privacy_group.command("erase")

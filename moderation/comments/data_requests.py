@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..lifecycle import ACTIONS, Actor, Role, Status
-from ..orm import Ban, Comment, Site, StatusChange, Subscription, Thread, utcnow
+from ..orm import Ban, Comment, Site, StatusChange, Subscription, utcnow
 from ..outbox import webhooks
 from ..privacy import privacy
 from ..sites import drop_moderator_email, sites_moderated_by
@@ -27,37 +29,42 @@ ANONYMOUS = "Anonymous"
 ERASURE = str(Actor(Role.PRIVACY, "erasure"))
 
 
-def _comments_of(email: str) -> list[Comment]:
+def _comments_of(email: str, *options) -> list[Comment]:
     digest = privacy().email_digest(email)
     return list(db.session.scalars(
-        select(Comment).where(Comment.email_digest == digest).order_by(Comment.created_at)))
+        select(Comment).where(Comment.email_digest == digest).order_by(Comment.created_at)
+        .options(*options)))
 
 
-def export_author(email: str) -> dict:
+@dataclass(frozen=True)
+class ExportedComment:
+    comment: Comment
+    author_email: str  # decrypted: the export is for the address's owner
+    ip_address_hash_kept: bool  # until retention drops it
+
+
+@dataclass(frozen=True)
+class AuthorData:
+    """Everything stored about one address (cli/schemas.py AuthorExport prints it)."""
+
+    comments: list[ExportedComment]
+    bans: list[Ban]
+    subscriptions: list[Subscription]
+    moderator_digests: list[str]  # the sites whose digests it receives
+
+
+def export_author(email: str) -> AuthorData:
     """Everything stored about ``email``, decrypted, for the person who asked."""
     digest = privacy().email_digest(email)
-    comments = _comments_of(email)
-    threads = {t.id: t for t in db.session.scalars(
-        select(Thread).where(Thread.id.in_({c.thread_id for c in comments})))}
-    bans = db.session.scalars(select(Ban).where(Ban.email_digest == digest))
-    subscriptions = db.session.scalars(
-        select(Subscription).where(Subscription.email_digest == digest))
-    return {
-        "comments": [{
-            "id": c.public_id, "site": c.site_id, "thread": threads[c.thread_id].key,
-            "author_name": c.author_name, "author_email": privacy().open_email(c.email_ciphertext),
-            "author_url": c.author_url, "body": c.body, "status": c.status.value,
-            "created_at": c.created_at.isoformat(), "ip_address_hash_kept": c.ip_digest is not None,
-        } for c in comments],
-        "bans": [{"site": b.site_id, "reason": b.reason, "created_at": b.created_at.isoformat()}
-                 for b in bans],
-        "subscriptions": [{"site": s.site_id, **{
-            name: moment and moment.isoformat() for name, moment in (
-                ("created_at", s.created_at), ("confirmed_at", s.confirmed_at),
-                ("unsubscribed_at", s.unsubscribed_at),
-                ("undeliverable_at", s.undeliverable_at))}} for s in subscriptions],
-        "moderator_digests": [site.id for site in sites_moderated_by(email)],
-    }
+    comments = _comments_of(email, joinedload(Comment.thread))
+    return AuthorData(
+        comments=[ExportedComment(c, privacy().open_email(c.email_ciphertext),
+                                  ip_address_hash_kept=c.ip_digest is not None)
+                  for c in comments],
+        bans=db.session.scalars(select(Ban).where(Ban.email_digest == digest)).all(),
+        subscriptions=db.session.scalars(
+            select(Subscription).where(Subscription.email_digest == digest)).all(),
+        moderator_digests=[site.id for site in sites_moderated_by(email)])
 
 
 def erase_author(email: str) -> int:

@@ -1,0 +1,45 @@
+"""What the CLI prints as JSON, each shape dumped by one schema from what a service returns."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from ..lifecycle import Status
+
+
+class ExportedComment(Schema):
+    """Dumps a data_requests.ExportedComment."""
+
+    id = fields.String(attribute="comment.public_id")
+    site = fields.String(attribute="comment.site_id")
+    thread = fields.String(attribute="comment.thread.key")
+    author_name = fields.String(attribute="comment.author_name")
+    author_email = fields.String()
+    author_url = fields.String(allow_none=True, attribute="comment.author_url")
+    body = fields.String(attribute="comment.body")
+    status = fields.Enum(Status, by_value=True, attribute="comment.status")
+    created_at = fields.DateTime(format="iso", attribute="comment.created_at")
+    ip_address_hash_kept = fields.Boolean()
+
+
+class ExportedBan(Schema):
+    site = fields.String(attribute="site_id")
+    reason = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+
+
+class ExportedSubscription(Schema):
+    site = fields.String(attribute="site_id")
+    created_at = fields.DateTime(format="iso")
+    confirmed_at = fields.DateTime(format="iso", allow_none=True)
+    unsubscribed_at = fields.DateTime(format="iso", allow_none=True)
+    undeliverable_at = fields.DateTime(format="iso", allow_none=True)
+
+
+class AuthorExport(Schema):
+    """Dumps a data_requests.AuthorData: everything stored about one address."""
+
+    comments = fields.List(fields.Nested(ExportedComment))
+    bans = fields.List(fields.Nested(ExportedBan))
+    subscriptions = fields.List(fields.Nested(ExportedSubscription))
+    moderator_digests = fields.List(fields.String())
