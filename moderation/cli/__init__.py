@@ -32,7 +32,7 @@ from ..privacy import rotation as key_rotation
 from ..review import labels
 from ..review import moderators as moderator_service
 from ..scoring.checks.model_scores import parse_threshold, scorer, thresholds_for
-from .schemas import AuthorExport
+from .schemas import AuthorExport, ModeratorLine
 
 sites = AppGroup("sites", help="Configure the news sites allowed to use the service.")
 threads = AppGroup("threads", help="Manage article threads.")
@@ -272,10 +272,7 @@ def create_moderator(name, site_id, all_sites, role):
 def list_moderators():
     """List moderators (never their tokens), as JSON lines."""
     for moderator in moderator_service.list_moderators():
-        click.echo(json.dumps({
-            "name": moderator.name, "site": moderator.site_id, "role": moderator.role,
-            "created_at": moderator.created_at.isoformat(),
-            "revoked": moderator.revoked_at is not None}))
+        click.echo(json.dumps(ModeratorLine().dump(moderator)))
 
 
 @moderators.command("revoke")

@@ -43,3 +43,13 @@ class AuthorExport(Schema):
     bans = fields.List(fields.Nested(ExportedBan))
     subscriptions = fields.List(fields.Nested(ExportedSubscription))
     moderator_digests = fields.List(fields.String())
+
+
+class ModeratorLine(Schema):
+    """Dumps a Moderator, never its token digest."""
+
+    name = fields.String()
+    site = fields.String(allow_none=True, attribute="site_id")
+    role = fields.String()
+    created_at = fields.DateTime(format="iso")
+    revoked = fields.Function(lambda moderator: moderator.revoked_at is not None)
