@@ -19,7 +19,7 @@ from .errors import ValidationFailed
 from .extensions import db
 from .orm import Site
 from .outbox.after_commit import call_after_commit
-from .privacy import privacy
+from .privacy import mask_email, privacy
 
 SITE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # The digest's thresholds and interval: counts and seconds, each at least 1.
@@ -197,6 +197,18 @@ def moderator_emails(site: Site) -> list[str]:
     if site.moderator_emails_ciphertext is None:
         return []
     return json.loads(privacy().open_secret(site.moderator_emails_ciphertext))
+
+
+@dataclass(frozen=True)
+class SiteOverview:
+    """A site's policy with its digest's addresses masked, as the CLI prints it."""
+
+    site: Site
+    moderator_emails: list[str]  # masked: j***@e***.com
+
+
+def overview(site: Site) -> SiteOverview:
+    return SiteOverview(site, [mask_email(email) for email in moderator_emails(site)])
 
 
 def sites_moderated_by(email: str) -> list[Site]:

@@ -27,12 +27,12 @@ from ..outbox import relay, webhooks
 from ..outbox.queueing import has_broker
 from ..outbox.sweeping import sweep_pending
 from ..platform.periodic import Periodic
-from ..privacy import mask_email, privacy
+from ..privacy import privacy
 from ..privacy import rotation as key_rotation
 from ..review import labels
 from ..review import moderators as moderator_service
 from ..scoring.checks.model_scores import parse_threshold, scorer, thresholds_for
-from .schemas import AuthorExport, ModeratorLine
+from .schemas import AuthorExport, ModeratorLine, SiteSummary
 
 sites = AppGroup("sites", help="Configure the news sites allowed to use the service.")
 threads = AppGroup("threads", help="Manage article threads.")
@@ -216,19 +216,7 @@ def show_site(site_id):
 
 
 def _site_summary(site: Site) -> dict:
-    return {
-        "id": site.id, "name": site.name, "origins": site.allowed_origins,
-        "premoderate": site.premoderate, "flood_interval": site.flood_interval_seconds,
-        "max_links": site.max_links, "edit_window": site.edit_window_seconds,
-        "auto_approve_after": site.auto_approve_after,
-        "auto_approve_verified_only": site.auto_approve_verified_only,
-        "erasure_mode": site.erasure_mode, "mail_from": site.mail_from,
-        "moderator_emails": [mask_email(email)
-                             for email in site_service.moderator_emails(site)],
-        "digest_held_age": site.digest_held_age_seconds,
-        "digest_held_count": site.digest_held_count,
-        "digest_interval": site.digest_interval_seconds,
-    }
+    return SiteSummary().dump(site_service.overview(site))
 
 
 @threads.command("close")

@@ -53,3 +53,23 @@ class ModeratorLine(Schema):
     role = fields.String()
     created_at = fields.DateTime(format="iso")
     revoked = fields.Function(lambda moderator: moderator.revoked_at is not None)
+
+
+class SiteSummary(Schema):
+    """Dumps a sites.SiteOverview: the site's policy, its digest's addresses masked."""
+
+    id = fields.String(attribute="site.id")
+    name = fields.String(attribute="site.name")
+    origins = fields.List(fields.String(), attribute="site.allowed_origins")
+    premoderate = fields.Boolean(attribute="site.premoderate")
+    flood_interval = fields.Integer(attribute="site.flood_interval_seconds")
+    max_links = fields.Integer(attribute="site.max_links")
+    edit_window = fields.Integer(attribute="site.edit_window_seconds")
+    auto_approve_after = fields.Integer(attribute="site.auto_approve_after")
+    auto_approve_verified_only = fields.Boolean(attribute="site.auto_approve_verified_only")
+    erasure_mode = fields.String(attribute="site.erasure_mode")
+    mail_from = fields.String(allow_none=True, attribute="site.mail_from")
+    moderator_emails = fields.List(fields.String())
+    digest_held_age = fields.Integer(attribute="site.digest_held_age_seconds")
+    digest_held_count = fields.Integer(attribute="site.digest_held_count")
+    digest_interval = fields.Integer(attribute="site.digest_interval_seconds")
