@@ -49,7 +49,9 @@ def send_due_digests() -> int:
 
 
 def send_digest(site_id: str) -> bool:
-    """The site's digest if due and not sent within its interval; True if sent."""
+    """The site's digest if due and not sent within its interval; True if sent. Sent means
+    at least one moderator got it: retrying would send the others a second copy, so a copy
+    refused alone waits for the next interval's digest; refused for all, the next run retries."""
     site = db.session.get(Site, site_id)
     now = utcnow()
     queue = queue_of(site_id)
@@ -59,13 +61,20 @@ def send_digest(site_id: str) -> bool:
     last = site.digest_sent_at
     if not _stamp(site_id, was=last, now=now):  # another run sent it meanwhile
         return False
-    try:
-        for address in moderator_emails(site):
+    delivered, refused = 0, None
+    for address in moderator_emails(site):
+        try:
             mail.deliver(_digest(site, queue, now, address))
-    except Exception:  # not sent: the next run tries again
-        _stamp(site_id, was=now, now=last)
-        raise
-    return True
+            delivered += 1
+        except (smtplib.SMTPException, OSError) as error:  # this copy only: the others stand
+            refused = error
+    if refused is None:
+        return True
+    if delivered:  # resending would repeat the delivered copies: the next interval's digest
+        log.warning("a digest copy of site %s not sent: %s", site_id, type(refused).__name__)
+        return True
+    _stamp(site_id, was=now, now=last)  # nobody got it: the next run tries again
+    raise refused
 
 
 def queue_of(site_id: str) -> Queue:

@@ -18,6 +18,13 @@ class Inbox:
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        self.refused: set[str] = set()  # recipients the server answers 550
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refused:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.content,

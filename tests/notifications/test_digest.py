@@ -116,6 +116,16 @@ def test_a_digest_smtp_refused_is_sent_at_the_next_tick(app, moderated, post_com
     assert len(digests(inbox)) == 2
 
 
+def test_one_moderator_refused_does_not_resend_the_others_copies(moderated, post_comment, cli,
+                                                                  inbox):
+    hold(post_comment, 3)
+    inbox.refused.add(MODERATORS[0])
+    assert cli("digest").output == "sent the digests of 1 sites\n"
+    inbox.refused.clear()
+    assert cli("digest").output == "sent the digests of 0 sites\n"  # the interval stands
+    assert [message["To"] for message in digests(inbox)] == [MODERATORS[1]]
+
+
 def test_moderator_addresses_are_sealed_masked_and_never_logged(
         app, moderated, post_comment, cli, inbox, caplog):
     caplog.set_level("DEBUG")
