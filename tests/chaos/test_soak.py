@@ -6,8 +6,8 @@ The pace is fixed, not searched for: 160 requests a second in ``make chaos`` (40
 one submission to nine reads, from a Python client in the test's own process on the same two
 cores (``SOAK_RATE`` sets it). ``make bench`` measured 1,212 reads/s and 75 submissions/s kept
 up with (wrk, keep-alive), about 480/s of this mix; the client here takes a good part of a
-core, so 160/s is about half of what is left to the service, and a fault, not the load, is
-what the figures show.
+core (not measured apart), so 160/s, a third of that figure, is meant as about half of what is
+left to the service; a fault, not the load, is what the figures show.
 
 A fault's window runs from its start to its recovery (the server back, the process answering
 again, the poisoned comment held) plus ``GRACE``: what a killed process had claimed is
