@@ -109,7 +109,7 @@ def _stamp(site_id: str, was: datetime | None, now: datetime | None) -> bool:
 def _digest(site: Site, queue: Queue, now: datetime, address: str):
     base = current_app.config["PUBLIC_BASE_URL"]
     return mail.compose(
-        address, f"{queue.held} comments held for review on {site.name}", "digest",
+        address, f"{_count(queue.held, 'comment')} held for review on {site.name}", "digest",
         sender=site.mail_from, site_name=site.name, held=queue.held, pending=queue.pending,
         oldest_age=_duration(now - queue.oldest_held) if queue.oldest_held else "",
         review_url=f"{base}/moderate/?site={site.id}",
@@ -121,6 +121,10 @@ def _duration(span: timedelta) -> str:
     seconds = int(span.total_seconds())
     for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= length:
-            count = seconds // length
-            return f"{count} {unit}{'s' if count != 1 else ''}"
+            return _count(seconds // length, unit)
     return "less than a minute"
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 comment``, ``3 comments``."""
+    return f"{number} {noun}{'s' if number != 1 else ''}"

@@ -84,6 +84,13 @@ def test_an_old_held_comment_sends_a_digest_but_a_young_small_queue_does_not(
     assert "Held for review: 2 (the oldest for 1 hour)" in text
 
 
+def test_one_held_comment_is_one_comment_in_the_subject(moderated, post_comment, backdate, cli,
+                                                         inbox):
+    backdate(61 * 60, hold(post_comment, 1)[0])
+    assert cli("digest").output == "sent the digests of 1 sites\n"
+    assert digests(inbox)[0]["Subject"] == "1 comment held for review on Daily News"
+
+
 def test_not_sent_again_within_the_interval_while_the_queue_stays_long(
         app, moderated, post_comment, cli, inbox):
     hold(post_comment, 4)
