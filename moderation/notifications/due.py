@@ -17,10 +17,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Column, select, update
+from sqlalchemy import Column
 
 from ..extensions import db
 from ..orm import Subscription, utcnow
+from ..outbox.claims import claim_rows
 from ..outbox.queueing import publish
 
 log = logging.getLogger(__name__)
@@ -51,14 +52,8 @@ def publish_due() -> int:
 
 
 def _claim(column: Column) -> list[int]:
-    claimable = (select(Subscription.id).where(column <= utcnow()).order_by(column)
-                 .limit(BATCH).with_for_update(skip_locked=True))
-    claimed = db.session.scalars(
-        update(Subscription).where(Subscription.id.in_(claimable.scalar_subquery()))
-        .values({column.name: retry_at()}).returning(Subscription.id)
-        .execution_options(synchronize_session=False)).all()
-    db.session.commit()
-    return claimed
+    return claim_rows(Subscription, column <= utcnow(), order_by=column, limit=BATCH,
+                      stamp={column.name: retry_at()})
 
 
 def in_process(send: Callable[[int], object]) -> Callable[[int], object]:

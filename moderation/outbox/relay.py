@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import scoring
@@ -29,6 +29,7 @@ from ..lifecycle import Status
 from ..notifications import due
 from ..orm import Comment, utcnow
 from . import queueing
+from .claims import claim_rows
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +48,12 @@ def claim(limit: int = BATCH, claim_age: float | None = None,
     """Claim up to ``limit`` pending comments (of ``ids`` if given) and commit the claim."""
     age = current_app.config["RELAY_CLAIM_SECONDS"] if claim_age is None else claim_age
     now = utcnow()
-    claimable = select(Comment.id).where(
-        Comment.status == Status.PENDING,
-        or_(Comment.queued_at.is_(None), Comment.queued_at <= now - timedelta(seconds=age)),
-    ).order_by(Comment.id).limit(limit).with_for_update(skip_locked=True)
+    where = [Comment.status == Status.PENDING,
+             or_(Comment.queued_at.is_(None), Comment.queued_at <= now - timedelta(seconds=age))]
     if ids is not None:
-        claimable = claimable.where(Comment.id.in_(ids))
-    claimed = db.session.scalars(
-        update(Comment).where(Comment.id.in_(claimable.scalar_subquery()))
-        .values(queued_at=now).returning(Comment.id)
-        .execution_options(synchronize_session=False)).all()
-    db.session.commit()
-    return sorted(claimed)
+        where.append(Comment.id.in_(ids))
+    return sorted(claim_rows(Comment, *where, order_by=Comment.id, limit=limit,
+                             stamp={"queued_at": now}))
 
 
 def publish_pending(claim_age: float | None = None) -> int:
