@@ -4,14 +4,15 @@
 
 Creates its own PostgreSQL database (``moderation_bench`` by default; dropped and created
 again) and empties its own Redis DB (9), migrates, creates a bench site, starts the
-Procfile's web, worker and beat with production settings, and measures:
+Procfile's web, relay, worker and beat with production settings, and measures:
 
 - reads: GET of a 50-comment thread, plain and with If-None-Match (304), with wrk;
 - submissions: POST /api/v1/comments with wrk (unique authors and bodies per request);
 - end to end: submit→decision (``decided_at - created_at`` from the database) at fixed
   arrival rates, and the highest rate the scoring keeps up with for 60 s;
 - the drain rate of a backlog with 1, 2 and 4 Celery worker processes;
-- resident memory of every process: gunicorn, Celery (main and children), beat, Isso;
+- resident memory of every process: gunicorn, the relay, Celery (main and children), beat,
+  Isso;
 - with py-spy, the web's CPU per submission by stage, ours and the insert+push ceiling's.
 
 In the same run it measures two ceilings under the same gunicorn settings (a bare Flask
@@ -61,6 +62,7 @@ WEB_PORT, CEILING_PORT, ISSO_PORT = 18431, 18432, 18433
 CONNECTIONS = 32
 REQUESTS_PER_CONNECTION = 20  # then wrk's connection is closed: see bench/wrk/report.lua
 FIXED_RATES = (50, 150, 300)
+TOPOLOGY = ("web", "relay", "worker", "beat")  # the Procfile's processes
 DRAIN_CONCURRENCY = (1, 2, 4)  # Celery worker processes; what one more of them buys
 SUBMIT_ENV = {"BENCH_SITE": SITE, "BENCH_THREADS": "200"}
 CIVIL_COMMENTS = (
@@ -224,7 +226,9 @@ class Bench:
         http["read_304"] = self.wrk(path, "read.lua", BENCH_ETAG=etag)
 
     def submissions(self, http: dict, e2e: dict) -> None:
-        print("submissions (Celery worker stopped: the web alone, as for the ceiling)", flush=True)
+        print("submissions (relay and Celery worker stopped: the web alone, as for the ceiling)",
+              flush=True)
+        self.stop("relay")
         self.stop("worker")
         http["ceiling_submit"] = self.ceiling(
             "insert_push", lambda: self.wrk("/api/v1/comments", "submit.lua", **SUBMIT_ENV))
@@ -237,8 +241,8 @@ class Bench:
 
     def drains(self, e2e: dict) -> None:
         """The backlog left by ``submissions``, then new ones from as long a wrk run, each
-        drained by a worker of 1, 2 or 4 processes, the web idle; the Procfile's own worker
-        (Celery's default: one process per core) drains last and stays up."""
+        drained by the relay and a worker of 1, 2 or 4 processes, the web idle; the Procfile's
+        own worker (Celery's default: one process per core) drains last and both stay up."""
         default = os.cpu_count()
         e2e["drains"] = []
         for concurrency in sorted({*DRAIN_CONCURRENCY, default}, key=lambda n: n == default):
@@ -249,14 +253,17 @@ class Bench:
                               "BENCH_RUN": f"backlog{concurrency}-{time.time_ns()}"})
             e2e["drains"].append(self.drain(concurrency, concurrency == default))
             if concurrency != default:
+                self.stop("relay")
                 self.stop("worker")
         e2e["drain_per_s"] = e2e["drains"][-1]["per_s"]
 
     def drain(self, concurrency: int, procfile_default: bool) -> dict:
         """Comments decided per second from the first decision to the last, so the worker's
-        start-up (fork, models, connections) is left out; with it: ``seconds``."""
+        start-up (fork, models, connections) is left out; with it: ``seconds``. The relay
+        starts with the worker, so it hands on the backlog as the worker takes it."""
         backlog = self.pending()
         since = self.db.execute("SELECT now()").fetchone()[0]
+        self.start("relay")
         self.start("worker", *(() if procfile_default else ("--concurrency", str(concurrency))))
         started = time.monotonic()
         load.wait_until(lambda: self.pending() == 0, timeout=600, interval=0.25)
@@ -296,6 +303,7 @@ class Bench:
         """Last, so its extra rows and sampling disturb no other figure: the web's CPU per
         submission by stage, ours and the ceiling's, worker stopped as in ``submissions``."""
         print("web CPU per submission by stage (py-spy)", flush=True)
+        self.stop("relay")
         self.stop("worker")
         http["ceiling_submit"]["cpu"] = self.ceiling("insert_push", lambda: self.profiled(
             "/api/v1/comments", "submit.lua", "ceiling_submit", **SUBMIT_ENV))
@@ -378,7 +386,7 @@ class Bench:
 
     def memory(self) -> dict:
         return {name: processes.worker_rss(self.running[name].pid)
-                for name in ("web", "worker", "beat")}
+                for name in TOPOLOGY}
 
     def run(self) -> dict:
         isso_gunicorn = isso.install()  # before anything runs: pip disturbs no figure
@@ -386,7 +394,7 @@ class Bench:
         machine = report.machine(self.database_url, self.redis_url, self.folder)
         print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB; "
               f"load average {machine['load_average_before']}", flush=True)
-        for name in ("web", "worker", "beat"):
+        for name in TOPOLOGY:
             self.start(name)
         processes.wait_http(self.base + "/readyz")
         http, e2e = {}, {}

@@ -96,8 +96,10 @@ def tables(results: dict) -> list[str]:
                        ("ours: GET with If-None-Match (304)", "read_304"),
                        ("ceiling: bare Flask, same JSON", "ceiling_read"),
                        ("Isso: GET /?uri= of the 50-comment thread", "isso_read"),
-                       ("ours: POST /api/v1/comments, Celery worker stopped", "submit"),
-                       ("ours: POST while the Celery worker scores them", "submit_with_workers"),
+                       ("ours: POST /api/v1/comments, relay and Celery worker stopped",
+                        "submit"),
+                       ("ours: POST while the relay and Celery worker decide them",
+                        "submit_with_workers"),
                        ("ceiling: Flask + psycopg INSERT + Redis LPUSH", "ceiling_submit"),
                        ("Isso: POST /new?uri=", "isso_submit")):
         lines.append(_run(label, http[key]))
@@ -124,7 +126,7 @@ def tables(results: dict) -> list[str]:
 
 
 def _drains(e2e: dict) -> list[str]:
-    lines = ["", "| Celery worker processes (web idle) | backlog | drained /s | "
+    lines = ["", "| Celery worker processes (with the relay, web idle) | backlog | drained /s | "
                  "seconds, with start-up |", "|---:|---:|---:|---:|"]
     for row in sorted(e2e["drains"], key=lambda row: row["processes"]):
         lines.append(f"| {row['processes']} | {row['backlog']} | {row['per_s']:.0f} | "
@@ -133,6 +135,7 @@ def _drains(e2e: dict) -> list[str]:
 
 
 MEMORY_ROWS = (("web", "gunicorn master (ours)", "gunicorn web worker (ours)"),
+               ("relay", "relay (moderation relay)", "relay child"),
                ("worker", "Celery worker main process", "Celery pool process"),
                ("beat", "Celery beat", "Celery beat child"),
                ("isso", "gunicorn master (Isso)", "gunicorn worker (Isso)"))
@@ -144,7 +147,8 @@ def _memory(memory: dict) -> list[str]:
     for key, master, child in MEMORY_ROWS:
         lines.append(f"| {master} | {memory[key]['master_mib']} |")
         lines += [f"| {child} | {mib} |" for mib in memory[key]["children_mib"]]
-    for label, keys in (("all of ours", ("web", "worker", "beat")), ("all of Isso's", ("isso",))):
+    for label, keys in (("all of ours", ("web", "relay", "worker", "beat")),
+                        ("all of Isso's", ("isso",))):
         total = sum(memory[key]["master_mib"] + sum(memory[key]["children_mib"])
                     for key in keys)
         lines.append(f"| **{label}** | **{total:.0f}** |")
@@ -180,21 +184,23 @@ def markdown(results: dict) -> str:
         f"{m['load_average_after']} (others share this machine: figures are noisy, "
         f"which is why the targets are ratios).", "",
         f"Topology: the Procfile's web (gunicorn gthread, {s['web_workers']} workers x "
-        f"{s['web_threads']} threads), worker (Celery prefork, {s['celery_concurrency']} "
-        f"processes) and beat, on PostgreSQL and Redis on the same machine. "
+        f"{s['web_threads']} threads), relay (the outbox: pending comments to the broker), "
+        f"worker (Celery prefork, {s['celery_concurrency']} processes) and beat, on "
+        f"PostgreSQL and Redis on the same machine. "
         f"Rate limits: {s['rate_limits']}; the bench site has `--flood-interval 0`. "
         f"wrk: 1 thread, {s['connections']} connections, each closed after "
         f"{s['requests_per_connection']} requests (a gthread worker keeps every connection it "
         f"accepted, so a few everlasting ones would load one worker), {s['wrk_seconds']} s per "
         f"run after a {s['warmup_seconds']} s warm-up; requests carry the widget's `Origin`; "
         f"the ceilings run under the same gunicorn settings. "
-        f"Web-only submissions run with the Celery worker stopped (the ceiling's queue has no "
-        f"consumer either); end-to-end runs use an open-loop asyncio client on this machine "
-        f"(it shares the 2 cores), and submit→decision is `decided_at - created_at` read "
-        f"from the database. The CPU-by-stage table comes from one more submission run each "
-        f"(ours, the ceiling's) under `py-spy record --gil` (samples of a thread holding the "
-        f"GIL, so Python on the CPU, not waiting), divided by the requests served meanwhile; "
-        f"the database and Redis servers' own CPU is not in it.", "",
+        f"Web-only submissions run with the relay and Celery worker stopped (the ceiling's "
+        f"queue has no consumer either); end-to-end runs use an open-loop asyncio client on "
+        f"this machine (it shares the 2 cores), and submit→decision is "
+        f"`decided_at - created_at` read from the database. The CPU-by-stage table comes "
+        f"from one more submission run each (ours, the ceiling's) under `py-spy record --gil` "
+        f"(samples of a thread holding the GIL, so Python on the CPU, not waiting), divided "
+        f"by the requests served meanwhile; the database and Redis servers' own CPU is not "
+        f"in it.", "",
         f"Peer: Isso {s['isso']['version']} in a virtualenv of its own, served as its docs "
         f"prescribe (`gunicorn -w {s['web_workers']} --preload isso.run`: sync workers, one "
         f"request at a time, each connection closed after its answer), SQLite, moderation off, "
@@ -202,8 +208,8 @@ def markdown(results: dict) -> str:
         f"of reach, Markdown rendered by its default renderer; seeded through its API with "
         f"the same 50 comments, read (`GET /?uri=`) and posted to (`POST /new?uri=`, same "
         f"bodies, authors and threads) with the same wrk settings, in the same run, with every "
-        f"answer's status counted (column \"not 2xx\"). Submissions \"scoring alongside\" "
-        f"run with the Celery worker deciding them as they come: there is no relay (outbox) "
-        f"yet. Drain rates count from a backlog's first decision to its last, so the "
+        f"answer's status counted (column \"not 2xx\"). Submissions \"decided alongside\" "
+        f"run with the relay handing them to the Celery worker as they come. Drain rates "
+        f"count from a backlog's first decision to its last, so the "
         f"worker's start-up is left out.", ""]
     return "\n".join(head + tables(results)) + "\n"

@@ -26,6 +26,7 @@ def results(**http: dict) -> dict:
         "drains": [{"processes": n, "backlog": 4000, "per_s": 400.0 * n, "seconds": 12.0}
                    for n in (1, 4, 2)]},
         "memory": {"web": {"master_mib": 200.0, "children_mib": [250.0, 260.0]},
+                   "relay": {"master_mib": 120.0, "children_mib": []},
                    "worker": {"master_mib": 230.0, "children_mib": [300.0, 310.0]},
                    "beat": {"master_mib": 150.0, "children_mib": []},
                    "isso": {"master_mib": 40.0, "children_mib": [37.0, 38.0]}}}
@@ -71,7 +72,8 @@ def test_the_report_shows_every_target_with_yes_or_no_and_every_process():
     # one row per process, each server's total
     assert text.count("| gunicorn web worker (ours) |") == 2
     assert "| Celery beat | 150.0 |" in text
-    assert "| **all of ours** | **1700** |" in text
+    assert "| relay (moderation relay) | 120.0 |" in text
+    assert "| **all of ours** | **1820** |" in text
     assert "| **all of Isso's** | **115** |" in text
     assert "of the 1000 comments answered 202 in the end-to-end runs, 0 are missing" in text
     # drains in order of worker processes
