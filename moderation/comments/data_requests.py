@@ -19,6 +19,7 @@ from ..lifecycle import ACTIONS, Actor, Role, Status
 from ..orm import Ban, Comment, Site, StatusChange, Subscription, utcnow
 from ..outbox import webhooks
 from ..privacy import privacy
+from ..scoring.checks.base import without_quotes
 from ..sites import drop_moderator_email, sites_moderated_by
 from .changes import change_status, republish_threads
 
@@ -108,8 +109,7 @@ def _forget_author(comment: Comment, *, delete: bool) -> None:
     comment.body_digest = ""  # unkeyed: anyone holding the text could match it
     if delete:
         comment.body = comment.body_html = ""
-        comment.reasons = [{key: value for key, value in reason.items() if key != "terms"}
-                           for reason in comment.reasons]
+        comment.reasons = without_quotes(comment.reasons)
 
 
 def _redact_status_log(comments: list[Comment]) -> None:

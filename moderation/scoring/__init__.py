@@ -29,7 +29,7 @@ from ..lifecycle import Role, Status
 from ..orm import Comment, Site
 from ..platform.logs import request_id
 from ..platform.metrics import SCORING_LATENCY
-from .checks import DEFAULT_CHECKS, Check, Outcome, decide, prepare
+from .checks import DEFAULT_CHECKS, Check, Outcome, decide, prepare, without_quotes
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +166,11 @@ def _record(comment: Comment, outcome: Outcome, republished: dict[int, int]) -> 
     comment.reasons = outcome.reasons
     comment.model_versions = outcome.model_versions
     comment.scoring_failures = 0  # a new text (an edit) gets its own tries
+    # The log keeps the reasons for the audit tab to word, without the words they quote: an
+    # erasure cleans the comment alone (comments/data_requests.py).
     change_status(comment, outcome.status, actor=outcome.actor,
-                  reason=_summary(outcome.reasons), details={"scores": outcome.scores},
+                  reason=_summary(outcome.reasons),
+                  details={"scores": outcome.scores, "reasons": without_quotes(outcome.reasons)},
                   republished=republished)
 
 

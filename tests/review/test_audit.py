@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -84,3 +85,45 @@ def test_audit_pagination_walks_every_entry_once(client, auth, decided):
         if cursor is None:
             break
     assert seen == everything and len(seen) == 6
+
+
+# --- scoring's reasons ------------------------------------------------------------------------
+
+def test_a_checks_change_carries_its_reasons_without_the_words_it_found(
+        client, auth, held, site_policy):
+    site_policy(held_words=["zorblax"])
+    comment_id = held(body="Zorblax, again.")
+    queued = client.get(f"{API}/comments/{comment_id}", headers=auth).get_json()["reasons"]
+    assert queued[0] == {"check": "word_lists", "list": "held", "terms": ["zorblax"]}
+    decide(client, auth, comment_id, "approve", "fine after all")
+
+    entries = audit(client, auth, f"&comment={comment_id}")
+    assert [(e["to_status"], e["actor"]) for e in entries] == [
+        ("approved", "moderator:alice"), ("held", "check:word_lists"), ("pending", "submission")]
+    approved, held_by_check, submitted = entries
+    assert held_by_check["reasons"] == [
+        {"check": "word_lists", "list": "held"},
+        {"check": "premoderation", "rule": "premoderated", "detail": "site pre-moderates"}]
+    assert held_by_check["reasons"] == [
+        {key: value for key, value in reason.items() if key != "terms"} for reason in queued]
+    assert (approved["reasons"], approved["reason"]) == ([], "fine after all")
+    assert submitted["reasons"] == []
+    assert "zorblax" not in json.dumps(entries).lower()
+
+
+def test_a_change_logged_before_reasons_were_kept_has_none_but_its_text(app, client, auth, held):
+    comment_id = held()
+    with app.app_context():
+        change = db.session.scalar(select(StatusChange).where(StatusChange.to_status == "held"))
+        change.details = {"scores": {}}
+        db.session.commit()
+    [entry] = [e for e in audit(client, auth) if e["to_status"] == "held"]
+    assert (entry["comment_id"], entry["reasons"], entry["reason"]) == (
+        comment_id, [], "site pre-moderates")
+
+
+def test_the_audit_reasons_are_in_the_openapi_document(client):
+    entry = client.get("/openapi.json").get_json()["components"]["schemas"]["AuditEntry"]
+    reasons = entry["properties"]["reasons"]
+    assert reasons["type"] == "array" and reasons["items"]["type"] == "object"
+    assert "without `terms`" in reasons["description"]

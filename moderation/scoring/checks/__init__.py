@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .banned import BannedAuthor
-from .base import Check, CheckResult, Outcome, decide, prepare
+from .base import Check, CheckResult, Outcome, decide, prepare, without_quotes
 from .honeypot import Honeypot
 from .links import LinkCount
 from .model_scores import ModelScores
@@ -14,4 +14,5 @@ DEFAULT_CHECKS: tuple[Check, ...] = (
     Honeypot(), BannedAuthor(), WordLists(), LinkCount(), ModelScores(), Premoderation(),
 )
 
-__all__ = ["DEFAULT_CHECKS", "Check", "CheckResult", "Outcome", "decide", "prepare"]
+__all__ = ["DEFAULT_CHECKS", "Check", "CheckResult", "Outcome", "decide", "prepare",
+           "without_quotes"]

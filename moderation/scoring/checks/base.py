@@ -19,6 +19,15 @@ from ...orm import Comment, Site
 
 # The most severe verdict wins; spam also stops the remaining checks.
 SEVERITY = {Status.APPROVED: 0, Status.HELD: 1, Status.REJECTED: 2, Status.SPAM: 3}
+# A reason's fields that quote the comment: the words a word list or a model found in its text.
+QUOTING = frozenset({"terms"})
+
+
+def without_quotes(reasons: Iterable[dict]) -> list[dict]:
+    """The reasons without the comment's own words: what may be kept once its text is erased,
+    and all the status log keeps, so an erasure has only the comment itself to clean."""
+    return [{key: value for key, value in reason.items() if key not in QUOTING}
+            for reason in reasons]
 
 
 @dataclass

@@ -171,6 +171,12 @@ class AuditEntry(HistoryEntry):
     """Dumps a StatusChange with its comment loaded."""
 
     comment_id = fields.String(attribute="comment.public_id")
+    reasons = fields.List(fields.Dict(), attribute="details.reasons", dump_default=list, metadata={
+        "description": "Why scoring made this change: its reasons as in the queue (`check`, the "
+                       "check's parameters, the English `detail`) without `terms`, for the "
+                       "review page to word in the moderator's language; `reason` joins their "
+                       "details. Empty for a moderator's change (`reason` is their own words) "
+                       "and for changes logged before reasons were kept."})
 
 
 class AuditPage(Schema):
