@@ -189,9 +189,11 @@
       .map(([key, value]) => `${key}: ${value}`).join(', ');
   };
 
+  // A word list's words end in a colon before the terms it found; with none (the audit log keeps
+  // none, an erased comment has none left) the colon goes too.
   const reasonItem = reason => {
-    const words = reasonWords(reason);
     const terms = Array.isArray(reason.terms) ? reason.terms : [];
+    const words = terms.length ? reasonWords(reason) : reasonWords(reason).replace(/\s*:$/, '');
     return h('li', {}, h('strong', {}, checkName(reason.check)),
       words ? ' — ' + words : null,
       ...terms.flatMap(term => [' ', h('mark', {}, String(term))]));
@@ -374,7 +376,9 @@
         h('td', {}, entry.from_status ? t('status.' + entry.from_status) : '—'),
         h('td', {}, t('status.' + entry.to_status)),
         h('td', {}, entry.actor),
-        h('td', {}, entry.reason || '')));
+        // scoring's reasons worded as in the queue; a moderator's own words as they wrote them
+        h('td', {}, entry.reasons && entry.reasons.length
+          ? h('ul', { class: 'reasons' }, ...entry.reasons.map(reasonItem)) : entry.reason || '')));
     }
     auditCursor = page.next_cursor;
     $('audit-more').hidden = !auditCursor;

@@ -97,6 +97,35 @@ def test_a_german_moderator_reads_why_a_comment_is_held_in_german(live_server, n
     assert sorted(checks.all_text_contents()) == ["Links", "Modelle", "Vorabmoderation"]
 
 
+def test_the_audit_tab_words_a_checks_reason_in_german_and_a_moderators_as_written(
+        live_server, new_context):
+    site = live_server.new_site(max_links=1, held_words=["Klage"])
+    held = live_server.post_comment(site=site, thread="protokoll",
+                                    body="Klage! Siehe https://a.example und https://b.example")
+    decided = live_server.app.test_client().post(
+        f"/api/v1/moderation/comments/{held['id']}/decision",
+        json={"decision": "approve", "reason": "Links geprüft, passt."},
+        headers={"Authorization": f"Bearer {live_server.moderator_token}"})
+    assert decided.status_code == 200, decided.get_json()
+    page = new_context(locale="de-DE").new_page()
+    page.goto(f"{live_server.url}/moderate/?site={site}")
+    page.get_by_label("Moderations-Token").fill(live_server.moderator_token)
+    page.get_by_role("button", name="Warteschlange öffnen").click()
+    page.get_by_role("tab", name="Protokoll").click()
+
+    rows = page.locator("#audit tr")
+    expect(rows).to_have_count(3)  # approved, held, submitted: newest first
+    reason = rows.locator("td:last-child")
+    # scoring's reasons in the catalog's words (the word it found is not kept: no colon left)
+    expect(reason.nth(1).get_by_role("listitem")).to_have_text([
+        "Wortlisten — auf der Liste zurückzuhaltender Wörter",
+        "Links — 2 Links (die Website erlaubt 1)",
+    ])
+    expect(reason.nth(1)).not_to_contain_text("site allows")  # the English detail
+    expect(reason.nth(0)).to_have_text("Links geprüft, passt.")  # the moderator's own words
+    expect(reason.nth(2)).to_have_text("")
+
+
 def test_english_stays_the_default_and_any_catalog_can_be_asked_for(live_server, new_context):
     page = new_context(locale="ja-JP").new_page()
     page.goto(f"{live_server.url}/moderate/")
