@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..comments import authoring, publishing, submission
 from .bodies import require_json_body
 from .cors import apply_cors
+from .parsed_queries import PureQueryBlueprint
 from .schemas import public as schemas
 
-blp = Blueprint("public", __name__, url_prefix="/api/v1",
+blp = PureQueryBlueprint("public", __name__, url_prefix="/api/v1",
                 description="What the embedded widget calls (cross-origin).")
 blp.after_request(apply_cors)
 
