@@ -24,6 +24,7 @@ log; the answer is the same as from the log alone.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -31,8 +32,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Integer,
+    SmallInteger,
     String,
+    and_,
+    case,
     cast,
     column,
     distinct,
@@ -40,9 +45,11 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     text,
     true,
+    tuple_,
     union_all,
 )
 from sqlalchemy.dialects import postgresql
@@ -51,7 +58,7 @@ from ..extensions import db
 from ..lifecycle import ACTIONS, SCORERS, Actor, Role, Status
 from ..orm import Comment, StatusChange, utcnow
 from ..sites import get_site
-from .rollups import StatsHour, settled_until
+from .rollups import StatsHour, settled_until, wait_bin
 
 BUCKETS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 MAX_BUCKETS = 2000
@@ -59,6 +66,10 @@ OUTCOMES = (Status.APPROVED, Status.HELD, Status.SPAM, Status.REJECTED)
 DECIDED = (Status.APPROVED, Status.SPAM, Status.REJECTED)
 TAKEDOWN = ACTIONS["takedown"]
 TOP_REASONS = 10
+DAY = 24  # hours
+_NO_DECISIONS = {"decided": 0, "median_seconds": None, "p90_seconds": None}
+CUTS = {"median_seconds": 0.5, "p90_seconds": 0.9}
+TOTALS_ONLY = -1  # the bucket index of bins that count in the totals only
 
 
 @dataclass(frozen=True)
@@ -97,10 +108,10 @@ def buckets_between(start: datetime, end: datetime, bucket: str) -> int:
 def site_stats(site_id: str, *, start: datetime, end: datetime, bucket: str) -> dict:
     get_site(site_id)
     period = Period.covering(start, end, bucket)
-    live = _roll_up(site_id, period)
+    sources = _roll_up(site_id, period)
     rows = [_empty_bucket(at) for at in period.starts]
     totals = _empty_bucket(None)
-    for index, from_status, to_status, actor, count in _moves(site_id, period, live):
+    for index, from_status, to_status, actor, count in _moves(site_id, sources):
         outcome = ("taken_down" if from_status in TAKEDOWN.sources and to_status == TAKEDOWN.target
                    else to_status)
         who = Actor.parse(actor)
@@ -110,14 +121,14 @@ def site_stats(site_id: str, *, start: datetime, end: datetime, bucket: str) -> 
             row[outcome] += count
             if kind:
                 row[kind] += count
-    times = _decision_times(site_id, period, live)
+    times = _decision_times(site_id, sources)
     for index, row in enumerate(rows):
         row.update(times.get(index, _NO_DECISIONS))
     totals.update(times.get(None, _NO_DECISIONS))
     del totals["start"]
     return {"site": site_id, "from": period.start, "to": period.end, "bucket": bucket,
             "buckets": rows, "totals": totals, "queue": _queue(site_id),
-            "top_reasons": _top_reasons(site_id, period, live)}
+            "top_reasons": _top_reasons(site_id, sources)}
 
 
 def _empty_bucket(start: datetime | None) -> dict:
@@ -132,10 +143,6 @@ def _logged(site_id: str, start, end, statuses) -> list:
             StatusChange.created_at >= start, StatusChange.created_at < end]
 
 
-def _rolled(site_id: str, start: datetime, end: datetime) -> list:
-    return [StatsHour.site_id == site_id, StatsHour.hour >= start, StatsHour.hour < end]
-
-
 def _moves_logged(site_id: str, start, end, *keys):
     """``keys``, from, to, actor and the count of the moves into an outcome."""
     grouped = (*keys, StatusChange.from_status, StatusChange.to_status, StatusChange.actor)
@@ -143,12 +150,27 @@ def _moves_logged(site_id: str, start, end, *keys):
             .where(*_logged(site_id, start, end, OUTCOMES)).group_by(*grouped))
 
 
+def _timed(site_id: str, start, end) -> list:
+    """A site's decisions timed in ``[start, end)``: first decisions, out of pending or held."""
+    return [*_logged(site_id, start, end, DECIDED),
+            StatusChange.from_status.in_([Status.PENDING.value, Status.HELD.value])]
+
+
+def _wait_seconds():
+    return _seconds_between(StatusChange.created_at, StatusChange.comment_created_at)
+
+
 def _waits_logged(site_id: str, start, end, *keys):
     """``keys`` and the seconds from submission of each decision timed."""
-    seconds = _seconds_between(StatusChange.created_at, StatusChange.comment_created_at)
-    return select(*keys, seconds.label("seconds")).where(
-        *_logged(site_id, start, end, DECIDED),
-        StatusChange.from_status.in_([Status.PENDING.value, Status.HELD.value]))
+    return select(*keys, _wait_seconds().label("seconds")).where(*_timed(site_id, start, end))
+
+
+def _wait_bins_logged(site_id: str, start, end, *keys):
+    """``keys``, bin, count and sum in microseconds of the waits in each bin (PostgreSQL)."""
+    grouped = (*keys, wait_bin(_wait_seconds()).label("bin"))
+    micros = cast(func.round(_wait_seconds() * 1_000_000), BigInteger)
+    return (select(*grouped, func.count().label("waits"), func.sum(micros).label("micros"))
+            .where(*_timed(site_id, start, end)).group_by(*grouped))
 
 
 def _held_logged(site_id: str, start, end, *keys):
@@ -165,66 +187,108 @@ def _held_logged(site_id: str, start, end, *keys):
             .where(*_logged(site_id, start, end, (Status.HELD,))))
 
 
-def _roll_up(site_id: str, period: Period) -> datetime:
-    """Roll up the period's completed hours not rolled up yet (PostgreSQL), in one statement
-    committed on its own; returns where the log takes over from the roll-ups."""
+@dataclass(frozen=True)
+class Sources:
+    """Where a period's figures come from: day rows for ``[period.start, days_end)`` (a period
+    by day only), hour rows for ``[days_end, live)``, the log for ``[live, period.end)``."""
+
+    period: Period
+    days_end: datetime
+    live: datetime
+
+    @classmethod
+    def of(cls, period: Period, now: datetime) -> Sources:
+        live = min(max(settled_until(now), period.start), period.end)
+        days_end = period.start
+        if period.bucket == "day":  # a period by day starts at midnight
+            days_end = live.replace(hour=0)
+        return cls(period, days_end, live)
+
+    @property
+    def rolled(self) -> bool:
+        return self.live > self.period.start
+
+    def rows(self, site_id: str) -> list:
+        """The conditions on ``stats_hours`` that select this period's roll-ups."""
+        start = self.period.start
+        return [StatsHour.site_id == site_id, StatsHour.hour >= start,
+                StatsHour.hour < self.live, or_(
+                    and_(StatsHour.hours == DAY, StatsHour.hour < self.days_end),
+                    and_(StatsHour.hours == 1, StatsHour.hour >= self.days_end))]
+
+
+def _roll_up(site_id: str, period: Period) -> Sources:
+    """Roll up the period's completed days and hours not rolled up yet (PostgreSQL), in one
+    statement committed on its own; returns where its figures come from."""
     if db.engine.dialect.name != "postgresql":
-        return period.start
+        return Sources(period, period.start, period.start)
     # PostgreSQL estimates these statements at far more rows than they read (a few thousand
-    # roll-ups, one hour's moves each) and would spend up to a second JIT-compiling them; the
-    # waits of a month (58,000 at 1,000,000 comments) are sorted in memory, not on disk
+    # roll-ups, one hour's moves each) and would spend up to a second JIT-compiling them
     db.session.execute(text("SET LOCAL jit = off"))
-    db.session.execute(text("SET LOCAL work_mem = '16MB'"))
-    live = min(max(settled_until(utcnow()), period.start), period.end)
-    if live > period.start:
-        missing = _missing_hours(site_id, period.start, live)
+    sources = Sources.of(period, utcnow())
+    if sources.rolled:
+        missing = union_all(_missing(site_id, period.start, sources.days_end, DAY),
+                            _missing(site_id, sources.days_end, sources.live, 1))
         if db.session.scalar(select(missing.exists())):
             with db.engine.begin() as connection:
                 connection.execute(text("SET LOCAL jit = off"))
                 connection.execute(_rolling_up(site_id, missing))
-    return live
+    return sources
 
 
-def _missing_hours(site_id: str, start: datetime, end: datetime):
-    """The hours of ``[start, end)`` missing from ``stats_hours``."""
-    hour = timedelta(hours=1)
-    series = func.generate_series(start, end - hour, hour).table_valued(
+def _missing(site_id: str, start: datetime, end: datetime, hours: int):
+    """The roll-ups of ``hours`` (1 or 24) starting in ``[start, end)`` missing from
+    ``stats_hours``."""
+    step = timedelta(hours=hours)
+    series = func.generate_series(start, end - step, step).table_valued(
         column("hour", StatsHour.hour.type)).render_derived()
-    return select(series.c.hour).where(~exists().where(
-        StatsHour.site_id == site_id, StatsHour.hour == series.c.hour))
+    return select(series.c.hour, literal(hours, SmallInteger).label("hours")).where(
+        ~exists().where(StatsHour.site_id == site_id, StatsHour.hour == series.c.hour,
+                        StatsHour.hours == hours))
 
 
 def _rolling_up(site_id: str, missing):
-    """INSERT ... SELECT of the ``missing`` hours, found first (a materialised CTE)."""
-    hours = missing.cte("hours").prefix_with("MATERIALIZED")
-    at, until = hours.c.hour, hours.c.hour + literal_column("interval '1 hour'")
+    """INSERT ... SELECT of the ``missing`` rows, found first (a materialised CTE)."""
+    spans = missing.cte("spans").prefix_with("MATERIALIZED")
+    at = spans.c.hour
+    until = at + literal_column("interval '1 hour'") * spans.c.hours
 
     def gathered(query, *names):
-        rows = query.correlate(hours).subquery()
+        rows = query.correlate(spans).subquery()
         empty = literal_column("'{}'")
         return select(*(func.coalesce(func.array_agg(rows.c[name]), empty).label(name)
                         for name in names)).lateral()
 
     moves = gathered(_moves_logged(site_id, at, until), "from_status", "to_status", "actor",
                      "moves")
-    waits = gathered(_waits_logged(site_id, at, until), "seconds")
+    waits = gathered(_wait_bins_logged(site_id, at, until), "bin", "waits", "micros")
+    timed = _waits_logged(site_id, at, until).correlate(spans).subquery()
+    cuts = select(func.count().label("decided"), _cut(timed.c.seconds).label("cuts")).lateral()
     held = gathered(_held_logged(site_id, at, until), "check", "comment_id")
-    rolled = (select(literal(site_id), at, *moves.c, *waits.c, *held.c)
-              .select_from(hours).join(moves, true()).join(waits, true()).join(held, true()))
+    rolled = (select(literal(site_id), at, spans.c.hours, *moves.c, *waits.c, *cuts.c, *held.c)
+              .select_from(spans).join(moves, true()).join(waits, true()).join(cuts, true())
+              .join(held, true()))
     return postgresql.insert(StatsHour).from_select(
-        ["site_id", "hour", "move_from", "move_to", "move_actor", "move_count", "waits",
-         "held_checks", "held_comments"], rolled).on_conflict_do_nothing()
+        ["site_id", "hour", "hours", "move_from", "move_to", "move_actor", "move_count",
+         "wait_bins", "wait_counts", "wait_micros", "decided", "wait_cuts", "held_checks",
+         "held_comments"], rolled).on_conflict_do_nothing()
+
+
+def _cut(seconds):
+    """``percentile_cont`` of ``CUTS`` (both at once, one sort)."""
+    return func.percentile_cont(postgresql.array(list(CUTS.values()))).within_group(seconds)
 
 
 def _unnested(*arrays, names: tuple[str, ...]):
     return func.unnest(*arrays).table_valued(*names).render_derived()
 
 
-def _moves(site_id: str, period: Period, live: datetime) -> list[tuple]:
+def _moves(site_id: str, sources: Sources) -> list[tuple]:
     """(bucket index, from, to, actor, count) of the moves into an outcome."""
+    period = sources.period
     rows = db.session.execute(_moves_logged(
-        site_id, live, period.end, _bucket_index(StatusChange.created_at, period))).all()
-    if live == period.start:
+        site_id, sources.live, period.end, _bucket_index(StatusChange.created_at, period))).all()
+    if not sources.rolled:
         return rows
     moved = _unnested(StatsHour.move_from, StatsHour.move_to, StatsHour.move_actor,
                       StatsHour.move_count, names=("from_status", "to_status", "actor", "moves"))
@@ -232,39 +296,90 @@ def _moves(site_id: str, period: Period, live: datetime) -> list[tuple]:
                moved.c.actor)
     return rows + db.session.execute(
         select(*grouped, func.sum(moved.c.moves)).select_from(StatsHour).join(moved, true())
-        .where(*_rolled(site_id, period.start, live)).group_by(*grouped)).all()
+        .where(*sources.rows(site_id)).group_by(*grouped)).all()
 
 
-_NO_DECISIONS = {"decided": 0, "median_seconds": None, "p90_seconds": None}
 
 
-def _decision_times(site_id: str, period: Period, live: datetime) -> dict[int | None, dict]:
+def _decision_times(site_id: str, sources: Sources) -> dict[int | None, dict]:
     """Decisions timed, median and p90 seconds from submission, per bucket index and overall
-    (key None): ``percentile_cont`` on PostgreSQL (both fractions at once, one sort per
-    group); SQLite has none, so there the embedded default reads one row per decision and
-    interpolates the same way in Python."""
+    (key None). On PostgreSQL a bucket that is one roll-up (a completed hour of a period by
+    hour, a completed day of a period by day) has its exact figures stored; the others and
+    the totals come from the waits' histograms (``rollups.wait_bin``) of the roll-ups and the
+    log merged: SQL adds up the bins and keeps those that hold the ranks the percentiles need
+    (``_ranked_bins``), read here. SQLite, the embedded default, reads one row per decision
+    and interpolates exactly as ``percentile_cont``."""
+    period = sources.period
     index = _bucket_index(StatusChange.created_at, period).label("bucket")
-    waits = _waits_logged(site_id, live, period.end, index)
     if db.engine.dialect.name == "postgresql":
-        if live > period.start:
-            rolled = _unnested(StatsHour.waits, names=("seconds",))
-            waits = union_all(waits, select(
-                _bucket_index(StatsHour.hour, period).label("bucket"), rolled.c.seconds)
-                .select_from(StatsHour).join(rolled, true())
-                .where(*_rolled(site_id, period.start, live)))
-        waits = waits.subquery()
-        rows = db.session.execute(
-            select(waits.c.bucket, func.count(), func.percentile_cont(
-                postgresql.array([0.5, 0.9])).within_group(waits.c.seconds))
-            .group_by(func.rollup(waits.c.bucket)))
-        return {bucket: {"decided": count, "median_seconds": round(cuts[0], 3),
-                         "p90_seconds": round(cuts[1], 3)}
-                for bucket, count, cuts in rows if count}
+        times = {}
+        bins = _wait_bins_logged(site_id, sources.live, period.end, index)
+        if sources.rolled:
+            whole = StatsHour.hours == period.seconds // 3600
+            rolled = _bucket_index(StatsHour.hour, period)
+            times = {bucket: {"decided": decided, **_rounded(cuts)}
+                     for bucket, decided, cuts in db.session.execute(
+                         select(rolled, StatsHour.decided, StatsHour.wait_cuts)
+                         .where(*sources.rows(site_id), whole, StatsHour.decided > 0))}
+            unnested = _unnested(StatsHour.wait_bins, StatsHour.wait_counts,
+                                 StatsHour.wait_micros, names=("bin", "waits", "micros"))
+            bins = union_all(bins, select(  # a whole bucket's bins count in the totals only
+                case((whole, TOTALS_ONLY), else_=rolled).label("bucket"), unnested.c.bin,
+                unnested.c.waits, unnested.c.micros)
+                .select_from(StatsHour).join(unnested, true()).where(*sources.rows(site_id)))
+        found: dict[int | None, list] = {}
+        for bucket, decided, before, waits, micros in db.session.execute(_ranked_bins(bins)):
+            found.setdefault(bucket, [decided]).append((before, waits, micros / waits / 1e6))
+        return times | {bucket: _binned_percentiles(decided, bins)
+                        for bucket, (decided, *bins) in found.items()}
     times: dict[int | None, list[float]] = {None: []}
-    for bucket, wait in db.session.execute(waits):
+    for bucket, wait in db.session.execute(_waits_logged(site_id, sources.live, period.end,
+                                                         index)):
         times.setdefault(bucket, []).append(wait)
         times[None].append(wait)
     return {bucket: _percentiles(values) for bucket, values in times.items() if values}
+
+
+def _rounded(cuts: list[float]) -> dict:
+    return {name: round(cut, 3) for name, cut in zip(CUTS, cuts, strict=True)}
+
+
+def _ranked_bins(bins):
+    """Per bucket and overall (bucket NULL): the decisions timed and, of the bins merged in
+    order, those holding a rank that ``CUTS`` interpolate between (0-based: floor(p (n - 1))
+    and the next), each with the number of waits before it, its count and its sum."""
+    bins = bins.subquery()
+    merged = (select(bins.c.bucket, bins.c.bin,
+                     cast(func.sum(bins.c.waits), BigInteger).label("waits"),
+                     cast(func.sum(bins.c.micros), BigInteger).label("micros"))
+              .group_by(func.grouping_sets(tuple_(bins.c.bucket, bins.c.bin), bins.c.bin))
+              .having(bins.c.bucket.is_distinct_from(TOTALS_ONLY)).subquery())
+    upto = func.sum(merged.c.waits).over(partition_by=merged.c.bucket, order_by=merged.c.bin)
+    ranked = select(merged, cast(func.sum(merged.c.waits).over(partition_by=merged.c.bucket),
+                                 BigInteger).label("decided"),
+                    cast(upto - merged.c.waits, BigInteger).label("before")).subquery()
+    ranks = [cast(func.floor(p * (ranked.c.decided - 1)), BigInteger) + step
+             for p in CUTS.values() for step in (0, 1)]
+    return select(ranked.c.bucket, ranked.c.decided, ranked.c.before, ranked.c.waits,
+                  ranked.c.micros).where(or_(*(
+                      and_(ranked.c.before <= rank, rank < ranked.c.before + ranked.c.waits)
+                      for rank in ranks)))
+
+
+def _binned_percentiles(decided: int, bins: list[tuple[int, int, float]]) -> dict:
+    """Median and p90 interpolated as ``percentile_cont`` does, each rank's wait taken as its
+    bin's mean: exact when the bin holds one distinct wait. ``bins``: (waits before, count,
+    mean) of the bins that hold the ranks needed."""
+
+    def wait(rank: int) -> float:
+        return next(mean for before, count, mean in bins if before <= rank < before + count)
+
+    def cut(p: float) -> float:
+        low = math.floor(p * (decided - 1))
+        fraction = p * (decided - 1) - low
+        return wait(low) + fraction * (wait(low + 1) - wait(low)) if fraction else wait(low)
+
+    return {"decided": decided, **_rounded([cut(p) for p in CUTS.values()])}
 
 
 def _percentiles(waits: list[float]) -> dict:
@@ -291,15 +406,15 @@ def _queue(site_id: str) -> dict:
             "oldest_held": oldest.get(Status.HELD)}
 
 
-def _top_reasons(site_id: str, period: Period, live: datetime) -> list[dict]:
+def _top_reasons(site_id: str, sources: Sources) -> list[dict]:
     """The checks behind the comments held in the period, most frequent first."""
-    held = _held_logged(site_id, live, period.end)
-    if live > period.start:
+    held = _held_logged(site_id, sources.live, sources.period.end)
+    if sources.rolled:
         pairs = _unnested(StatsHour.held_checks, StatsHour.held_comments,
                           names=("check", "comment_id"))
         held = union_all(held, select(pairs.c.check, pairs.c.comment_id)
                          .select_from(StatsHour).join(pairs, true())
-                         .where(*_rolled(site_id, period.start, live)))
+                         .where(*sources.rows(site_id)))
     held = held.subquery()
     rows = db.session.execute(
         select(held.c.check, func.count(distinct(held.c.comment_id))).group_by(held.c.check)

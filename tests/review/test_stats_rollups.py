@@ -4,6 +4,7 @@ equals the same period read from the log alone, before and after history changes
 from __future__ import annotations
 
 import random
+import statistics
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -55,7 +56,8 @@ def history(app, client, auth, held) -> random.Random:
 
 def from_the_log(monkeypatch, **period) -> dict:
     with monkeypatch.context() as patched:
-        patched.setattr(stats, "_roll_up", lambda site_id, period: period.start)
+        patched.setattr(stats, "_roll_up",
+                        lambda site_id, period: stats.Sources(period, period.start, period.start))
         return stats.site_stats("news", **period)
 
 
@@ -105,3 +107,52 @@ def test_history_rewritten_under_the_roll_ups_is_rolled_up_again(app, monkeypatc
             db.session.execute(statement)
             db.session.commit()
         assert_rolled_up_as_logged(app, monkeypatch)
+
+
+def timed_decisions(app, comment_id: str, waits: list[float]) -> None:
+    """One decision timed per wait, out of pending, spread over the last three days (log rows
+    of one comment: the figures read the log, not the comments)."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        comment = db.session.scalar(select(Comment).where(Comment.public_id == comment_id))
+        rows = []
+        for n, wait in enumerate(waits):
+            at = now - timedelta(hours=72 * n / len(waits), minutes=30)
+            rows.append({"comment_id": comment.id, "site_id": "news", "from_status": "pending",
+                         "to_status": "approved", "actor": "moderator:alice", "details": {},
+                         "created_at": at, "comment_created_at": at - timedelta(seconds=wait)})
+        db.session.execute(insert(StatusChange), rows)
+        db.session.commit()
+
+
+def exact(waits: list[float]) -> tuple[float, float]:
+    """Median and p90 as ``percentile_cont``."""
+    return statistics.median(waits), statistics.quantiles(waits, n=10, method="inclusive")[8]
+
+
+@pytest.mark.parametrize("bucket", ["hour", "day"])
+def test_many_distinct_waits_are_within_one_percent(app, monkeypatch, auth, held, bucket):
+    rng = random.Random(7)
+    waits = [rng.lognormvariate(6, 2) for _ in range(3000)]
+    timed_decisions(app, held(), waits)
+    period = {"start": datetime.now(UTC) - timedelta(days=4), "end": datetime.now(UTC),
+              "bucket": bucket}
+    with app.app_context():
+        for answer in (stats.site_stats("news", **period), from_the_log(monkeypatch, **period)):
+            totals = answer["totals"]
+            assert totals["decided"] == len(waits)
+            for figure, expected in zip(("median_seconds", "p90_seconds"), exact(waits),
+                                        strict=True):
+                assert totals[figure] == pytest.approx(expected, rel=0.01)
+                assert totals[figure] != round(expected, 3)  # binned: not the exact answer
+
+
+def test_a_few_distinct_waits_are_exact(app, monkeypatch, auth, held):
+    waits = [12.5, 30.0, 30.0, 95.25, 400.0, 400.0, 400.0, 3600.0, 7200.5] * 11
+    timed_decisions(app, held(), waits)
+    period = {"start": datetime.now(UTC) - timedelta(days=4), "end": datetime.now(UTC),
+              "bucket": "day"}
+    with app.app_context():
+        for answer in (stats.site_stats("news", **period), from_the_log(monkeypatch, **period)):
+            assert (answer["totals"]["median_seconds"], answer["totals"]["p90_seconds"]) \
+                == tuple(round(cut, 3) for cut in exact(waits))
