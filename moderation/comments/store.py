@@ -83,14 +83,14 @@ _NEW_COMMENT = insert(comments).values({
     name: bindparam(f"new_{name}", type_=comments.c[name].type) for name in _SUBMITTED
 }).returning(comments.c.id, comments.c.site_id, comments.c.created_at)
 _FIRST_ENTRY = {"from_status": None, "to_status": Status.PENDING.value,
-                "actor": str(Role.SUBMISSION)}
+                "actor": str(Role.SUBMISSION), "details": {}}
 _new = _NEW_COMMENT.cte("new_comment")
 _NEW_COMMENT_WITH_ENTRY = insert(changes).from_select(
     ["comment_id", "site_id", "comment_created_at", "from_status", "to_status", "actor",
-     "created_at"],
+     "details", "created_at"],
     select(_new.c.id, _new.c.site_id, _new.c.created_at, null(),
            literal(_FIRST_ENTRY["to_status"]), literal(_FIRST_ENTRY["actor"]),
-           _new.c.created_at),
+           literal(_FIRST_ENTRY["details"], changes.c.details.type), _new.c.created_at),
 ).returning(changes.c.comment_id)
 
 

@@ -30,6 +30,7 @@ def test_accepted_comment_is_stored_with_its_submission_and_decision(app, post_c
             StatusChange.comment_id == comment.id).order_by(StatusChange.id)).all()
     assert [(c.from_status, c.to_status, c.actor) for c in log] == [
         (None, "pending", "submission"), ("pending", "approved", "scoring")]
+    assert log[0].details == {}  # written by hand (comments/store.py), as the ORM would
 
 
 def test_ids_are_opaque(post_comment):
