@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from flask import Response
 from sqlalchemy import func, select
 
 from moderation.extensions import db
 from moderation.orm import Comment
 from moderation.sites import create_site
+from moderation.web.cors import apply_cors
 from tests.conftest import SITE_ORIGIN
 
 OTHER_ORIGIN = "https://other-paper.example"
@@ -59,6 +61,14 @@ def test_the_list_answers_its_sites_origin(client, site, post_comment):
     assert allowed_origin(response) == SITE_ORIGIN
     assert "Origin" in response.headers["Vary"]
     assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_origin_joins_a_vary_the_response_already_has(app, site):
+    with app.test_request_context(LIST, headers={"Origin": SITE_ORIGIN}):
+        response = apply_cors(Response("{}", headers={"Vary": "Accept-Encoding"}))
+        plain = apply_cors(Response("{}"))
+    assert response.headers["Vary"] == "Accept-Encoding, Origin"
+    assert plain.headers["Vary"] == "Origin"
 
 
 @pytest.mark.parametrize("path", [LIST, "/api/v1/counts?site=news&thread=t"])
