@@ -111,12 +111,12 @@ def site_stats(site_id: str, *, start: datetime, end: datetime, bucket: str) -> 
     sources = _roll_up(site_id, period)
     rows = [_empty_bucket(at) for at in period.starts]
     totals = _empty_bucket(None)
+    classified: dict[tuple, tuple[str, str | None]] = {}  # a week by hour is 1,500 rows
     for index, from_status, to_status, actor, count in _moves(site_id, sources):
-        outcome = ("taken_down" if from_status in TAKEDOWN.sources and to_status == TAKEDOWN.target
-                   else to_status)
-        who = Actor.parse(actor)
-        kind = ("automatic" if who and who.role in SCORERS
-                else "moderator" if who and who.role is Role.MODERATOR else None)
+        key = (from_status, to_status, actor)
+        if key not in classified:
+            classified[key] = _classify(*key)
+        outcome, kind = classified[key]
         for row in (rows[index], totals):
             row[outcome] += count
             if kind:
@@ -129,6 +129,16 @@ def site_stats(site_id: str, *, start: datetime, end: datetime, bucket: str) -> 
     return {"site": site_id, "from": period.start, "to": period.end, "bucket": bucket,
             "buckets": rows, "totals": totals, "queue": _queue(site_id),
             "top_reasons": _top_reasons(site_id, sources)}
+
+
+def _classify(from_status: str | None, to_status: str, actor: str) -> tuple[str, str | None]:
+    """A move's outcome and who made it: automatic, moderator or neither."""
+    outcome = ("taken_down" if from_status in TAKEDOWN.sources and to_status == TAKEDOWN.target
+               else to_status)
+    who = Actor.parse(actor)
+    kind = ("automatic" if who and who.role in SCORERS
+            else "moderator" if who and who.role is Role.MODERATOR else None)
+    return outcome, kind
 
 
 def _empty_bucket(start: datetime | None) -> dict:
