@@ -13,13 +13,17 @@ the top reasons visit the comments held. Definitions (the OpenAPI descriptions r
   scoring, a check or a model, or a moderator.
 - time to decision: from submission to the comment's first approved, spam or rejected (held is
   awaiting a decision, not one), timed for moves out of pending or held in the bucket where
-  they happened; a re-decision (a rescue from spam, a takedown) is not timed again.
+  they happened; a re-decision (a rescue from spam, a takedown) is not timed again. Median
+  and p90 interpolate as ``percentile_cont``: exactly on SQLite; on PostgreSQL exactly for a
+  bucket that is one roll-up, the totals and the other buckets from 2 % bins (exact while a
+  bin holds one distinct wait, else within 2 %, see ``_decision_times``).
 - queue: pending and held comments and the oldest of each, now (the log is not replayed).
 - top reasons: the checks (``reasons[*].check``) of the comments held in the period.
 
-On PostgreSQL the period's completed hours come from their roll-ups (``review/rollups.py``,
-rolled up here on the first request that needs them) and only the hours after those from the
-log; the answer is the same as from the log alone.
+On PostgreSQL the period's completed days (a period by day) and hours come from their roll-ups
+(``review/rollups.py``, rolled up here on the first request that needs them) and only the
+hours after those from the log; the answer is the same as from the log alone, but for the
+medians and p90s of buckets that are one roll-up, which are exact where the log's are binned.
 """
 
 from __future__ import annotations
