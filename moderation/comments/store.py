@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..lifecycle import Role, Status
 from ..orm import Comment, StatusChange, Thread
-from ..platform.database import autocommit
+from ..platform.database import autocommit, autocommit_rows
 from ..platform.pagination import after
 
 comments, threads, changes = Comment.__table__, Thread.__table__, StatusChange.__table__
@@ -97,10 +97,9 @@ _NEW_COMMENT_WITH_ENTRY = insert(changes).from_select(
 def read_prior(site_id: str, key: str, body_digest: str, ip_digest: str | None,
                since: datetime | None) -> Prior:
     """The thread, the duplicate check and (``since`` given) the flood check: one round trip."""
-    with autocommit() as connection:
-        row = connection.execute(_PRIOR_WITH_FLOOD if since else _PRIOR, {
-            "site_id": site_id, "key": key, "body_digest": body_digest, "ip_digest": ip_digest,
-            "since": since}).one()
+    (row,) = autocommit_rows(_PRIOR_WITH_FLOOD if since else _PRIOR, {
+        "site_id": site_id, "key": key, "body_digest": body_digest, "ip_digest": ip_digest,
+        "since": since})
     return Prior(row[0], bool(row[1]), bool(row[2]), row[3])
 
 
@@ -113,8 +112,8 @@ def insert_comment(new: NewComment) -> int:
     """
     params = {f"new_{name}": getattr(new, name) for name in _SUBMITTED}
     if db.engine.dialect.name == "postgresql":
-        with autocommit() as connection:
-            return connection.execute(_NEW_COMMENT_WITH_ENTRY, params).scalar_one()
+        ((comment_id,),) = autocommit_rows(_NEW_COMMENT_WITH_ENTRY, params)
+        return comment_id
     with db.engine.begin() as connection:
         row = connection.execute(_NEW_COMMENT, params).one()
         connection.execute(insert(changes), {

@@ -4,12 +4,18 @@ working connection; a connection in steady use costs no ping."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
+from moderation.comments.lookup import get_or_create_thread
+from moderation.comments.store import NewComment, insert_comment, read_prior
 from moderation.extensions import db
+from moderation.lifecycle import Status
+from moderation.orm import Comment, StatusChange
 from moderation.platform import database
 
 pytestmark = pytest.mark.postgres
@@ -61,3 +67,48 @@ def test_a_connection_killed_while_idle_is_replaced_before_a_request_uses_it(
     time.sleep(0.1)
     assert backend_pid(app) not in (victim, None)
     assert pings == [1]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_statement_run_on_the_driver_fails_as_sqlalchemy_would_and_drops_the_connection(
+        app, postgres_database, monkeypatch):
+    """The submission's statements run on the psycopg connection itself (autocommit_rows):
+    a dropped connection still fails as SQLAlchemy's OperationalError (a 503 for the API),
+    leaves the pool, and the next statement gets a new one."""
+    monkeypatch.setattr(database, "IDLE_BEFORE_PING_SECONDS", 3600)  # no ping hides it
+    pid = select(func.pg_backend_pid())
+    with app.app_context():
+        ((victim,),) = database.autocommit_rows(pid, {})
+        admin_url = postgres_database.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                          "datname = current_database() AND pid <> pg_backend_pid()")
+        with pytest.raises(OperationalError) as failed:
+            database.autocommit_rows(pid, {})
+        assert failed.value.connection_invalidated
+        ((replaced,),) = database.autocommit_rows(pid, {})
+        assert replaced != victim
+        assert db.session.scalar(text("SELECT 1")) == 1  # the session's connections too
+
+
+def test_a_statement_run_on_the_driver_gets_what_sqlalchemy_would_add(app, site):
+    """Literals, Python-side column defaults and bind processing (JSON, enums, UTC times)
+    are what SQLAlchemy's own execution sends, on either backend."""
+    with app.app_context():
+        thread_id = get_or_create_thread(site, "driver/thread").id
+        db.session.commit()
+        comment_id = insert_comment(NewComment(
+            public_id="driver-check", site_id=site, thread_id=thread_id, parent_id=None,
+            author_name="A", author_url=None, email_ciphertext=None, email_digest=None,
+            author_token_digest="t" * 64, ip_digest="i" * 64, body="B", body_digest="d" * 64,
+            body_html="<p>B</p>", honeypot_filled=False))
+        comment = db.session.get(Comment, comment_id)
+        assert (comment.status, comment.scores, comment.reasons, comment.version,
+                comment.risk) == (Status.PENDING, {}, [], 1, 0.0)
+        assert comment.created_at.tzinfo is not None
+        (entry,) = db.session.scalars(select(StatusChange).filter_by(comment_id=comment_id))
+        assert (entry.to_status, entry.actor, entry.details, entry.created_at) == (
+            "pending", "submission", {}, comment.created_at)
+        prior = read_prior(site, "driver/thread", "d" * 64, "i" * 64,
+                           comment.created_at - timedelta(seconds=1))
+        assert prior == (comment.thread_id, False, True, comment.created_at)
