@@ -6,9 +6,11 @@ relay has handed on yet, or whose claim is older than ``RELAY_CLAIM_SECONDS``
 stamps them ``queued_at`` and publishes their ids as one job. Claims take
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several relays never claim the
 same comment; SQLite runs one writer at a time, so its claim is atomic as is.
-PostgreSQL wakes the relay with ``NOTIFY comments_pending`` (migration 0008);
-on SQLite it polls. Scoring is idempotent, so a comment handed on twice (a
-claim that aged in a backlog) is still decided once.
+The relay polls every ``POLL_SECONDS``: a trigger's ``NOTIFY`` per comment (migration
+0008, dropped by 0017) made PostgreSQL commit every submission one after another (the
+lock that keeps notifications in commit order is held through the commit's WAL flush),
+which halved the rate of concurrent submissions. Scoring is idempotent, so a comment
+handed on twice (a claim that aged in a backlog) is still decided once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg
 from flask import Flask, current_app
 from sqlalchemy import or_
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,13 +35,12 @@ from .claims import claim_rows
 log = logging.getLogger(__name__)
 
 BATCH = 100  # ids per job: what the worker scores in one transaction
-CHANNEL = "comments_pending"
 HEARTBEAT = "relay-heartbeat"  # touched after every pass: compose's healthcheck reads it
-POLL_SECONDS = {"postgresql": 1.0, "sqlite": 0.2}  # between passes when nothing wakes it
-# Once woken, the comments arriving this long after join the same pass: a steady stream is
+# Between passes: a comment waits at most this long to be handed on, and a steady stream is
 # handed on in batches, not one job per comment, whose cost then set the worker's pace
-# (1.6 ids a job at 50/s with two relays: claims aged in the queue and were published again).
-GATHER_SECONDS = 0.2
+# (1.6 ids a job at 50/s with two relays woken per comment: claims aged in the queue and
+# were published again). An idle relay's pass is two indexed queries.
+POLL_SECONDS = 0.2
 
 
 def claim(limit: int = BATCH, claim_age: float | None = None,
@@ -96,33 +96,14 @@ def score_in_process(comment_ids: list[int]) -> dict[int, Status]:
 
 
 def run(app: Flask, stop: threading.Event) -> None:
-    """Relay until ``stop`` is set: a pass whenever PostgreSQL says a comment became pending,
-    and at least every poll interval (aged claims, and SQLite). Survives the database and
-    the broker going away: it logs, waits, and carries on."""
+    """Relay until ``stop`` is set: a pass every ``POLL_SECONDS``. Survives the database and
+    the broker going away: it logs, and tries again at the next pass."""
     with app.app_context():
-        dialect = db.engine.dialect.name
-        wait = POLL_SECONDS.get(dialect, 1.0)
-        listener = None
         heartbeat = Path(app.instance_path, HEARTBEAT)
-        try:
-            while not stop.is_set():
-                _pass()
-                heartbeat.touch()
-                if dialect != "postgresql":
-                    stop.wait(wait)
-                    continue
-                try:
-                    listener = listener or _listen()
-                    if list(listener.notifies(timeout=wait, stop_after=1)):
-                        for _ in listener.notifies(timeout=GATHER_SECONDS):
-                            pass
-                except psycopg.Error as error:
-                    log.warning("relay lost its LISTEN connection: %s", type(error).__name__)
-                    listener = None
-                    stop.wait(wait)
-        finally:
-            if listener is not None:
-                listener.close()
+        while not stop.is_set():
+            _pass()
+            heartbeat.touch()
+            stop.wait(POLL_SECONDS)
 
 
 def _pass() -> None:
@@ -134,14 +115,6 @@ def _pass() -> None:
         log.warning("relay pass failed: %s", type(error).__name__)
     finally:
         db.session.remove()
-
-
-def _listen() -> psycopg.Connection:
-    url = db.engine.url.set(drivername="postgresql")
-    connection = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True,
-                                 connect_timeout=2)
-    connection.execute(f"LISTEN {CHANNEL}")
-    return connection
 
 
 class InProcessRelay:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 
+import psycopg
 from sqlalchemy import select
 
 from moderation.extensions import db
@@ -60,3 +62,27 @@ def test_the_submission_does_not_talk_to_the_broker(app, client, site, monkeypat
 
     monkeypatch.setattr(relay.queueing, "publish", refuse)
     pending_comments(app, client, 1)
+
+
+def test_a_pending_comment_is_handed_on_by_the_next_poll_without_a_wake_up(
+        app, client, site, database_url, monkeypatch):
+    """No NOTIFY per comment (it made PostgreSQL commit submissions one at a time): the
+    relay's pass every POLL_SECONDS finds the comment by itself."""
+    listener = None
+    if database_url.startswith("postgresql"):
+        listener = psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True)
+        listener.execute("LISTEN comments_pending")
+    published: list[int] = []
+    monkeypatch.setattr(relay.queueing, "publish", lambda _job, ids: published.extend(ids))
+    running = relay.InProcessRelay(app)
+    try:
+        ids = pending_comments(app, client, 1)
+        deadline = time.monotonic() + 10 * relay.POLL_SECONDS
+        while published != ids and time.monotonic() < deadline:
+            time.sleep(relay.POLL_SECONDS / 4)
+    finally:
+        running.stop()
+    assert published == ids
+    if listener is not None:
+        assert list(listener.notifies(timeout=0.1)) == []
+        listener.close()
