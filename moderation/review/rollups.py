@@ -3,24 +3,26 @@ period reads a few rows instead of every move of its days (review/stats.py): a p
 reads its whole days from day rows (``hours`` 24), the hours at its end and any period by hour
 from hour rows (``hours`` 1).
 
-A row keeps its moves grouped by (from, to, actor) with their counts, the (check, comment)
-pairs of the comments held (so a comment held twice still counts once) and its timed
-decisions' waits as a histogram: bins 2 % wide (``wait_bin``), each with its count and the
-sum of its waits in microseconds, so merging rows is adding integers and a bin's mean is
-exact. Medians and p90s are read from the merged bins (review/stats.py): exact while each
-bin involved holds one distinct wait, otherwise off by less than 2 % (about 1 % when a bin's
-waits are spread across it). An hour's 80 waits take about 60 bins; a day's 1,900 about 370,
-so long periods read day rows. PostgreSQL only (arrays); SQLite, the embedded default, reads
-the log.
+A row keeps its moves grouped by (from, to, actor) with their counts; per check, how many
+comments it held by the hour of each one's previous hold (NULL for none: a comment held twice
+in a period counts once, where it was first held in it, so a period adds up the counts whose
+previous hold is before it); and its timed decisions' waits as a histogram: bins 2 % wide
+(``wait_bin``), each with its count and the sum of its waits in microseconds, so merging rows
+is adding integers and a bin's mean is exact. Medians and p90s over several rows are read from
+the merged bins (review/stats.py): exact while each bin involved holds one distinct wait,
+otherwise off by less than 2 % (about 1 % when a bin's waits are spread across it). An hour's
+80 waits take about 60 bins; a day's 1,900 about 250, so long periods read day rows. PostgreSQL
+only (arrays); SQLite, the embedded default, reads the log.
 
 Status changes are written at ``now``, so an hour that ended ``SETTLE`` ago is complete and
-rolled up once, on the first request that needs it (a day, once its last hour is). What
-changes it afterwards makes PostgreSQL forget its hour's and its day's rows (the triggers of
-migrations 0015 and 0016), and the next request rolls them up again: a status change
-inserted, updated or deleted in that hour (history rewritten, a comment erased), or a held
-comment's reasons changed (an erasure rewrites them). An insert is checked only when it is
-dated more than 5 minutes before its transaction began, so the one case left is a
-transaction that writes a status change and stays open longer than ``SETTLE`` minus those 5
+rolled up once, on the first request that needs it (a day, once its last hour is). What changes
+it afterwards makes PostgreSQL forget its hour's and its day's rows (the triggers of migrations
+0015, 0016 and 0018), and the next request rolls them up again: a status change inserted,
+updated or deleted in that hour (history rewritten, a comment erased); and every row holding a
+comment whose reasons changed (an erasure rewrites them) or one of whose holds was inserted
+late, updated or deleted (a later hold's previous one may have changed). An insert is checked
+only when it is dated more than 5 minutes before its transaction began, so the one case left is
+a transaction that writes a status change and stays open longer than ``SETTLE`` minus those 5
 minutes.
 """
 
@@ -32,6 +34,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import (
     JSON,
     BigInteger,
+    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -78,8 +81,11 @@ class StatsHour(db.Model):
     # the row's own decisions timed, and their exact median and p90 (NULL for none)
     decided: Mapped[int] = mapped_column(Integer)
     wait_cuts: Mapped[list | None] = mapped_column(_array(Float))
+    # held_counts[i] comments held for held_checks[i] whose previous hold was in the hour
+    # held_since[i] (NULL: none)
     held_checks: Mapped[list] = mapped_column(_array(String))
-    held_comments: Mapped[list] = mapped_column(_array(Integer))
+    held_since: Mapped[list] = mapped_column(_array(DateTime(timezone=True)))
+    held_counts: Mapped[list] = mapped_column(_array(Integer))
 
 
 def settled_until(now: datetime) -> datetime:

@@ -44,7 +44,6 @@ from sqlalchemy import (
     case,
     cast,
     column,
-    distinct,
     exists,
     func,
     literal,
@@ -57,6 +56,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..lifecycle import ACTIONS, SCORERS, Actor, Role, Status
@@ -187,18 +187,42 @@ def _wait_bins_logged(site_id: str, start, end, *keys):
             .where(*_timed(site_id, start, end)).group_by(*grouped))
 
 
-def _held_logged(site_id: str, start, end, *keys):
-    """``keys``, check and comment of each reason of the comments held."""
+def _held_logged(site_id: str, start, end, *conditions):
+    """The check of each reason of each comment held in ``[start, end)``."""
     if db.engine.dialect.name == "postgresql":
         reasons = func.json_array_elements(Comment.reasons).table_valued(
             column("value", JSON)).lateral()
     else:  # SQLite's table-valued functions see the tables before them without LATERAL
         reasons = func.json_each(Comment.reasons).table_valued(column("value", JSON))
     check = reasons.c.value["check"].as_string()
-    return (select(*keys, check.label("check"), Comment.id.label("comment_id"))
+    return (select(check.label("check"))
             .select_from(StatusChange).join(Comment, Comment.id == StatusChange.comment_id)
             .join(reasons, check.is_not(None))
-            .where(*_logged(site_id, start, end, (Status.HELD,))))
+            .where(*_logged(site_id, start, end, (Status.HELD,)), *conditions))
+
+
+def _held_before(since=None):
+    """The comment of the ``StatusChange`` row at hand held before that row (and at or after
+    ``since``): a comment held twice in a period counts where it was first held in it."""
+    earlier = aliased(StatusChange)
+    return [earlier.comment_id == StatusChange.comment_id,
+            earlier.to_status == Status.HELD.value,
+            *([earlier.created_at >= since] if since is not None else []),
+            tuple_(earlier.created_at, earlier.id) < tuple_(StatusChange.created_at,
+                                                            StatusChange.id)], earlier
+
+
+def _held_rolled_up(site_id: str, start, end):
+    """Per check, the comments held in ``[start, end)`` by the hour of their previous hold
+    (NULL for none): what a roll-up keeps, so that a period counts a comment held again only
+    when its previous hold is before the period (``_top_reasons``)."""
+    held = _held_logged(site_id, start, end)
+    before, earlier = _held_before()
+    previous = func.date_trunc("hour", select(func.max(earlier.created_at)).where(*before)
+                               .scalar_subquery(), "UTC")
+    check = held.selected_columns.check
+    return (held.with_only_columns(check, previous.label("since"), func.count().label("holds"))
+            .group_by(check, previous))
 
 
 @dataclass(frozen=True)
@@ -278,14 +302,14 @@ def _rolling_up(site_id: str, missing):
     waits = gathered(_wait_bins_logged(site_id, at, until), "bin", "waits", "micros")
     timed = _waits_logged(site_id, at, until).correlate(spans).subquery()
     cuts = select(func.count().label("decided"), _cut(timed.c.seconds).label("cuts")).lateral()
-    held = gathered(_held_logged(site_id, at, until), "check", "comment_id")
+    held = gathered(_held_rolled_up(site_id, at, until), "check", "since", "holds")
     rolled = (select(literal(site_id), at, spans.c.hours, *moves.c, *waits.c, *cuts.c, *held.c)
               .select_from(spans).join(moves, true()).join(waits, true()).join(cuts, true())
               .join(held, true()))
     return postgresql.insert(StatsHour).from_select(
         ["site_id", "hour", "hours", "move_from", "move_to", "move_actor", "move_count",
          "wait_bins", "wait_counts", "wait_micros", "decided", "wait_cuts", "held_checks",
-         "held_comments"], rolled).on_conflict_do_nothing()
+         "held_since", "held_counts"], rolled).on_conflict_do_nothing()
 
 
 def _cut(seconds):
@@ -421,19 +445,25 @@ def _queue(site_id: str) -> dict:
 
 
 def _top_reasons(site_id: str, sources: Sources) -> list[dict]:
-    """The checks behind the comments held in the period, most frequent first."""
-    held = _held_logged(site_id, sources.live, sources.period.end)
+    """The checks behind the comments held in the period, most frequent first: each comment
+    counted where it was first held in the period."""
+    period = sources.period
+    before, _ = _held_before(period.start)
+    held = _held_logged(site_id, sources.live, period.end, ~exists().where(*before))
+    check = held.selected_columns.check
+    held = held.with_only_columns(check, func.count().label("comments")).group_by(check)
     if sources.rolled:
-        pairs = _unnested(StatsHour.held_checks, StatsHour.held_comments,
-                          names=("check", "comment_id"))
-        held = union_all(held, select(pairs.c.check, pairs.c.comment_id)
-                         .select_from(StatsHour).join(pairs, true())
-                         .where(*sources.rows(site_id)))
+        rolled = _unnested(StatsHour.held_checks, StatsHour.held_since, StatsHour.held_counts,
+                           names=("check", "since", "holds"))
+        held = union_all(held, select(rolled.c.check, func.sum(rolled.c.holds))
+                         .select_from(StatsHour).join(rolled, true())
+                         .where(*sources.rows(site_id), or_(rolled.c.since.is_(None),
+                                                            rolled.c.since < period.start))
+                         .group_by(rolled.c.check))
     held = held.subquery()
     rows = db.session.execute(
-        select(held.c.check, func.count(distinct(held.c.comment_id))).group_by(held.c.check)
-    ).all()
-    ranked = Counter(dict(rows)).most_common(TOP_REASONS)
+        select(held.c.check, func.sum(held.c.comments)).group_by(held.c.check)).all()
+    ranked = Counter({check: int(count) for check, count in rows}).most_common(TOP_REASONS)
     return [{"check": name, "comments": count} for name, count in ranked]
 
 

@@ -156,3 +156,38 @@ def test_a_few_distinct_waits_are_exact(app, monkeypatch, auth, held):
         for answer in (stats.site_stats("news", **period), from_the_log(monkeypatch, **period)):
             assert (answer["totals"]["median_seconds"], answer["totals"]["p90_seconds"]) \
                 == tuple(round(cut, 3) for cut in exact(waits))
+
+
+def test_a_comment_held_again_counts_once_where_first_held_in_the_period(
+        app, monkeypatch, held):
+    held(body="held twice")
+    now = datetime.now(UTC)
+    with app.app_context():
+        first = db.session.scalar(select(StatusChange).where(StatusChange.to_status == "held"))
+        first.created_at, first_id = now - timedelta(hours=80), first.id
+        db.session.add(StatusChange(
+            comment_id=first.comment_id, site_id="news", from_status="approved",
+            to_status="held", actor="check:premoderation", details={},
+            comment_created_at=first.comment_created_at, created_at=now - timedelta(hours=30)))
+        db.session.commit()
+
+    def premoderated(days: int) -> list[int]:
+        """The count for premoderation over the last ``days`` days, rolled up and logged."""
+        period = {"start": now - timedelta(days=days), "end": now, "bucket": "day"}
+        with app.app_context():
+            return [dict((row["check"], row["comments"]) for row in answer["top_reasons"])
+                    .get("premoderation", 0) for answer in (
+                        stats.site_stats("news", **period), from_the_log(monkeypatch, **period))]
+
+    assert premoderated(4) == [1, 1]  # held in both days: counted where first held
+    assert premoderated(2) == [1, 1]  # the earlier hold is before the period
+    with app.app_context():  # the first hold erased: the later one's roll-up is forgotten
+        db.session.execute(delete(StatusChange).where(StatusChange.id == first_id))
+        db.session.commit()
+    assert premoderated(4) == [1, 1]
+    with app.app_context():
+        db.session.execute(update(StatusChange).where(StatusChange.to_status == "held")
+                           .values(created_at=now - timedelta(hours=80)))
+        db.session.commit()
+    assert premoderated(4) == [1, 1]
+    assert premoderated(2) == [0, 0]
