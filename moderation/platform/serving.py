@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -82,6 +83,12 @@ def run_gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             multiprocess.mark_process_dead(worker.pid)
 
+    # What is loaded by now (the app, the models) lives as long as the process: out of the
+    # collector's sight, a worker's collections no longer walk it over and over (a
+    # submission's CPU in-process 1,423 -> 1,341 and 1,364 -> 1,320 µs, issue #16), and the
+    # workers share its pages with the master longer.
+    gc.collect()
+    gc.freeze()
     run_wsgi(app, {**gunicorn_options(host=host, port=port, workers=workers, threads=threads),
                    "post_fork": post_fork, "child_exit": child_exit,
                    "logger_class": address_hiding_logger(app.extensions["privacy"])})
