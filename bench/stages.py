@@ -12,6 +12,7 @@ of ``--runs`` runs, as the machine is shared. The submission limit has the defau
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -57,23 +58,43 @@ def main() -> None:
     print("\nweb workers' CPU time (user + system, from /proc) per submission, each run: "
           + ", ".join(f"{run['cpu_time_us']:.0f} µs" for run in runs)
           + f"; median {statistics.median(run['cpu_time_us'] for run in runs):.0f} µs")
+    print("PostgreSQL backends' CPU time per submission, each run: "
+          + ", ".join(f"{run['postgresql_us']:.0f} µs" for run in runs)
+          + f"; median {statistics.median(run['postgresql_us'] for run in runs):.0f} µs")
 
 
 def measured(bench: Bench, run: int) -> dict:
-    """One profiled run, with the CPU time the web's workers were charged for meanwhile
-    (not inflated by a loaded machine as GIL samples are) per comment stored."""
+    """One profiled run, with the CPU time the web's workers and the PostgreSQL backends
+    serving its database were charged for meanwhile (not inflated by a loaded machine as GIL
+    samples are) per comment stored."""
     workers = processes.children(bench.server_pid)
     stored = bench.db.execute("SELECT count(*) FROM comments").fetchone()[0]
     ticks = sum(_cpu_ticks(pid) for pid in workers)
+    backends = _backends_ns(bench)
     result = bench.profiled("/api/v1/comments", "submit.lua", f"stages{run}", **SUBMIT_ENV)
     ticks = sum(_cpu_ticks(pid) for pid in workers) - ticks
+    backends = {pid: ns - backends.get(pid, 0) for pid, ns in _backends_ns(bench).items()}
     stored = bench.db.execute("SELECT count(*) FROM comments").fetchone()[0] - stored
-    return {**result, "cpu_time_us": ticks / os.sysconf("SC_CLK_TCK") * 1e6 / stored}
+    return {**result, "cpu_time_us": ticks / os.sysconf("SC_CLK_TCK") * 1e6 / stored,
+            "postgresql_us": sum(backends.values()) / 1e3 / stored}
 
 
 def _cpu_ticks(pid: int) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def _backends_ns(bench: Bench) -> dict[int, int]:
+    """CPU time of each backend connected to the bench's database but the bench's own (one
+    opened during the run counts from its start)."""
+    pids = [row[0] for row in bench.db.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid()")]
+    cpu = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):  # gone meanwhile
+            cpu[pid] = int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    return cpu
 
 
 if __name__ == "__main__":
