@@ -131,7 +131,11 @@ def autocommit_rows(statement: Executable, parameters: dict[str, Any]) -> Sequen
     if compiled is None:
         compiled = _DRIVER_STATEMENTS[statement] = _DriverStatement.compile(statement, dialect)
     values = compiled.parameters(parameters)
-    pooled = engine.raw_connection()
+    try:
+        pooled = engine.raw_connection()
+    except dialect.loaded_dbapi.Error as error:  # no connection to be had: as connect() says
+        raise DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from error
     driver = pooled.driver_connection
     try:
         driver.autocommit = True

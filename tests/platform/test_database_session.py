@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
+from moderation import create_app
 from moderation.comments.lookup import get_or_create_thread
 from moderation.comments.store import NewComment, insert_comment, read_prior
 from moderation.extensions import db
 from moderation.lifecycle import Status
 from moderation.orm import Comment, StatusChange
 from moderation.platform import database
+from tests import conftest
 
 pytestmark = pytest.mark.postgres
 
@@ -112,3 +114,13 @@ def test_a_statement_run_on_the_driver_gets_what_sqlalchemy_would_add(app, site)
         prior = read_prior(site, "driver/thread", "d" * 64, "i" * 64,
                            comment.created_at - timedelta(seconds=1))
         assert prior == (comment.thread_id, False, True, comment.created_at)
+
+
+def test_a_statement_run_on_the_driver_with_no_database_to_reach_fails_as_sqlalchemy_would(
+        tmp_path, monkeypatch):
+    """A refused connection (PostgreSQL stopped) is SQLAlchemy's OperationalError, which the
+    API answers 503, not psycopg's own, which would be a 500."""
+    monkeypatch.setenv("MODERATION_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(conftest.test_config("postgresql+psycopg://postgres@127.0.0.1:9/nowhere"))
+    with app.app_context(), pytest.raises(OperationalError):
+        database.autocommit_rows(select(func.pg_backend_pid()), {})
