@@ -227,46 +227,60 @@ def _held_rolled_up(site_id: str, start, end):
 
 @dataclass(frozen=True)
 class Sources:
-    """Where a period's figures come from: day rows for ``[period.start, days_end)`` (a period
-    by day only), hour rows for ``[days_end, live)``, the log for ``[live, period.end)``."""
+    """Where a period's figures come from: roll-ups before ``live``, the log from there to
+    ``period.end``. The period's whole UTC days ``[days_start, days_end)`` come from day rows
+    for its totals (the times to decision and the top reasons), and for its buckets too when
+    it is by day; every other hour before ``live`` from hour rows."""
 
     period: Period
+    days_start: datetime
     days_end: datetime
     live: datetime
 
     @classmethod
     def of(cls, period: Period, now: datetime) -> Sources:
         live = min(max(settled_until(now), period.start), period.end)
-        days_end = period.start
-        if period.bucket == "day":  # a period by day starts at midnight
-            days_end = live.replace(hour=0)
-        return cls(period, days_end, live)
+        days_start = period.start.replace(hour=0)
+        if days_start < period.start:
+            days_start += timedelta(days=1)
+        return cls(period, days_start, max(live.replace(hour=0), days_start), live)
+
+    @classmethod
+    def logged(cls, period: Period) -> Sources:
+        """Everything from the log (SQLite)."""
+        return cls(period, period.start, period.start, period.start)
 
     @property
     def rolled(self) -> bool:
         return self.live > self.period.start
 
-    def rows(self, site_id: str) -> list:
-        """The conditions on ``stats_hours`` that select this period's roll-ups."""
-        start = self.period.start
-        return [StatsHour.site_id == site_id, StatsHour.hour >= start,
+    def rows(self, site_id: str, *, totals: bool = False) -> list:
+        """The conditions on ``stats_hours`` that select this period's roll-ups: for its
+        buckets, or with ``totals`` for its totals alone."""
+        days = (self.days_start, self.days_end)
+        if not (totals or self.period.bucket == "day"):
+            days = (self.live, self.live)
+        return [StatsHour.site_id == site_id, StatsHour.hour >= self.period.start,
                 StatsHour.hour < self.live, or_(
-                    and_(StatsHour.hours == DAY, StatsHour.hour < self.days_end),
-                    and_(StatsHour.hours == 1, StatsHour.hour >= self.days_end))]
+                    and_(StatsHour.hours == DAY, StatsHour.hour >= days[0],
+                         StatsHour.hour < days[1]),
+                    and_(StatsHour.hours == 1, or_(StatsHour.hour < days[0],
+                                                   StatsHour.hour >= days[1])))]
 
 
 def _roll_up(site_id: str, period: Period) -> Sources:
     """Roll up the period's completed days and hours not rolled up yet (PostgreSQL), in one
     statement committed on its own; returns where its figures come from."""
     if db.engine.dialect.name != "postgresql":
-        return Sources(period, period.start, period.start)
+        return Sources.logged(period)
     # PostgreSQL estimates these statements at far more rows than they read (a few thousand
     # roll-ups, one hour's moves each) and would spend up to a second JIT-compiling them
     db.session.execute(text("SET LOCAL jit = off"))
     sources = Sources.of(period, utcnow())
     if sources.rolled:
-        missing = union_all(_missing(site_id, period.start, sources.days_end, DAY),
-                            _missing(site_id, sources.days_end, sources.live, 1))
+        hours_from = sources.days_end if period.bucket == "day" else period.start
+        missing = union_all(_missing(site_id, sources.days_start, sources.days_end, DAY),
+                            _missing(site_id, hours_from, sources.live, 1))
         if db.session.scalar(select(missing.exists())):
             with db.engine.begin() as connection:
                 connection.execute(text("SET LOCAL jit = off"))
@@ -353,7 +367,8 @@ def _decision_times(site_id: str, sources: Sources) -> dict[int | None, dict]:
         times = {}
         bins = _wait_bins_logged(site_id, sources.live, period.end, index)
         if sources.rolled:
-            whole = StatsHour.hours == period.seconds // 3600
+            bucket_hours = period.seconds // 3600
+            whole = StatsHour.hours == bucket_hours
             rolled = _bucket_index(StatsHour.hour, period)
             times = {bucket: {"decided": decided, **_rounded(cuts)}
                      for bucket, decided, cuts in db.session.execute(
@@ -361,10 +376,11 @@ def _decision_times(site_id: str, sources: Sources) -> dict[int | None, dict]:
                          .where(*sources.rows(site_id), whole, StatsHour.decided > 0))}
             unnested = _unnested(StatsHour.wait_bins, StatsHour.wait_counts,
                                  StatsHour.wait_micros, names=("bin", "waits", "micros"))
-            bins = union_all(bins, select(  # a whole bucket's bins count in the totals only
-                case((whole, TOTALS_ONLY), else_=rolled).label("bucket"), unnested.c.bin,
-                unnested.c.waits, unnested.c.micros)
-                .select_from(StatsHour).join(unnested, true()).where(*sources.rows(site_id)))
+            bins = union_all(bins, select(  # a bucket or more: bins for the totals only
+                case((StatsHour.hours >= bucket_hours, TOTALS_ONLY), else_=rolled)
+                .label("bucket"), unnested.c.bin, unnested.c.waits, unnested.c.micros)
+                .select_from(StatsHour).join(unnested, true())
+                .where(*sources.rows(site_id, totals=True)))
         found: dict[int | None, list] = {}
         for bucket, decided, before, waits, micros in db.session.execute(_ranked_bins(bins)):
             found.setdefault(bucket, [decided]).append((before, waits, micros / waits / 1e6))
@@ -457,8 +473,8 @@ def _top_reasons(site_id: str, sources: Sources) -> list[dict]:
                            names=("check", "since", "holds"))
         held = union_all(held, select(rolled.c.check, func.sum(rolled.c.holds))
                          .select_from(StatsHour).join(rolled, true())
-                         .where(*sources.rows(site_id), or_(rolled.c.since.is_(None),
-                                                            rolled.c.since < period.start))
+                         .where(*sources.rows(site_id, totals=True),
+                                or_(rolled.c.since.is_(None), rolled.c.since < period.start))
                          .group_by(rolled.c.check))
     held = held.subquery()
     rows = db.session.execute(

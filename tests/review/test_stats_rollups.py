@@ -56,8 +56,7 @@ def history(app, client, auth, held) -> random.Random:
 
 def from_the_log(monkeypatch, **period) -> dict:
     with monkeypatch.context() as patched:
-        patched.setattr(stats, "_roll_up",
-                        lambda site_id, period: stats.Sources(period, period.start, period.start))
+        patched.setattr(stats, "_roll_up", lambda site_id, period: stats.Sources.logged(period))
         return stats.site_stats("news", **period)
 
 
