@@ -447,17 +447,14 @@ def _percentiles(waits: list[float]) -> dict:
 
 
 def _queue(site_id: str) -> dict:
-    counts = dict(db.session.execute(
-        select(Comment.status, func.count()).where(
+    found = {status: (count, oldest) for status, count, oldest in db.session.execute(
+        select(Comment.status, func.count(), func.min(Comment.created_at)).where(
             Comment.site_id == site_id, Comment.status.in_([Status.PENDING, Status.HELD]))
-        .group_by(Comment.status)).all())
-    oldest = dict(db.session.execute(
-        select(Comment.status, func.min(Comment.created_at)).where(
-            Comment.site_id == site_id, Comment.status.in_([Status.PENDING, Status.HELD]))
-        .group_by(Comment.status)).all())
-    return {"at": utcnow(), "pending": counts.get(Status.PENDING, 0),
-            "held": counts.get(Status.HELD, 0), "oldest_pending": oldest.get(Status.PENDING),
-            "oldest_held": oldest.get(Status.HELD)}
+        .group_by(Comment.status))}
+    pending, oldest_pending = found.get(Status.PENDING, (0, None))
+    held, oldest_held = found.get(Status.HELD, (0, None))
+    return {"at": utcnow(), "pending": pending, "held": held, "oldest_pending": oldest_pending,
+            "oldest_held": oldest_held}
 
 
 def _top_reasons(site_id: str, sources: Sources) -> list[dict]:
