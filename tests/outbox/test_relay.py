@@ -86,3 +86,13 @@ def test_a_pending_comment_is_handed_on_by_the_next_poll_without_a_wake_up(
     if listener is not None:
         assert list(listener.notifies(timeout=0.1)) == []
         listener.close()
+
+
+def test_owed_mail_is_looked_for_once_a_second_while_comments_are_every_poll(
+        app, monkeypatch):
+    passes: list[bool] = []  # each pass: whether it looked for owed mail
+    monkeypatch.setattr(relay, "_pass", passes.append)
+    running = relay.InProcessRelay(app)
+    time.sleep(1.5 * relay.MAIL_EVERY_SECONDS)
+    running.stop()
+    assert 1 <= sum(passes) <= 2 < len(passes)
