@@ -41,7 +41,7 @@ HEARTBEAT = "relay-heartbeat"  # touched after every pass: compose's healthcheck
 # Between passes: a comment waits at most this long to be handed on, and a steady stream is
 # handed on in batches, not one job per comment, whose cost then set the worker's pace
 # (1.6 ids a job at 50/s with two relays woken per comment: claims aged in the queue and
-# were published again). An idle relay's pass is two indexed queries.
+# were published again). An idle relay's pass is one indexed query (_ANY_CLAIMABLE).
 POLL_SECONDS = 0.2
 # Owed mail is due to the second (MAIL_CLAIM_SECONDS apart): looked for on one pass a
 # second, not five (three claims of 0.8 ms of CPU each when there is nothing to claim).
