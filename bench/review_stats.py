@@ -20,6 +20,7 @@ end when it was seeded, not now: the shortest periods see fewer of them.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -206,6 +207,10 @@ def run(app, args, seeded: str, reused: bool) -> None:
     print(f"{'reused the database ' if reused else ''}{seeded} ({changes} status changes)"
           f"{'' if reused else f' in {seeded_s:.1f}s'}")
     db.session.remove()
+    # as `moderation serve` does before gunicorn forks (platform/serving.py): else a full
+    # collection walking the app's objects lands in a request now and then (about 80 ms)
+    gc.collect()
+    gc.freeze()
 
     client = app.test_client()
     plan = periods(datetime.now(UTC))
