@@ -29,8 +29,8 @@ medians and p90s of buckets that are one roll-up, which are exact where the log'
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -428,22 +428,23 @@ def _binned_percentiles(decided: int, bins: list[tuple[int, int, float]]) -> dic
     def wait(rank: int) -> float:
         return next(mean for before, count, mean in bins if before <= rank < before + count)
 
-    def cut(p: float) -> float:
-        low = math.floor(p * (decided - 1))
-        fraction = p * (decided - 1) - low
-        return wait(low) + fraction * (wait(low + 1) - wait(low)) if fraction else wait(low)
-
-    return {"decided": decided, **_rounded([cut(p) for p in CUTS.values()])}
+    return {"decided": decided,
+            **_rounded([_interpolated(p, decided, wait) for p in CUTS.values()])}
 
 
 def _percentiles(waits: list[float]) -> dict:
-    """Median and p90 interpolated as ``percentile_cont`` does."""
-    if len(waits) == 1:
-        return {"decided": 1, "median_seconds": round(waits[0], 3),
-                "p90_seconds": round(waits[0], 3)}
-    cuts = statistics.quantiles(waits, n=10, method="inclusive")
-    return {"decided": len(waits), "median_seconds": round(statistics.median(waits), 3),
-            "p90_seconds": round(cuts[8], 3)}
+    """Median and p90 of every wait, exactly."""
+    ordered = sorted(waits)
+    return {"decided": len(ordered), **_rounded(
+        [_interpolated(p, len(ordered), ordered.__getitem__) for p in CUTS.values()])}
+
+
+def _interpolated(p: float, count: int, wait: Callable[[int], float]) -> float:
+    """The ``p`` quantile of ``count`` waits, ``wait(rank)`` the one of that 0-based rank in
+    ascending order, interpolated as ``percentile_cont`` does."""
+    low = math.floor(p * (count - 1))
+    fraction = p * (count - 1) - low
+    return wait(low) + fraction * (wait(low + 1) - wait(low)) if fraction else wait(low)
 
 
 def _queue(site_id: str) -> dict:
