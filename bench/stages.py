@@ -12,7 +12,6 @@ of ``--runs`` runs, as the machine is shared. The submission limit has the defau
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import sys
@@ -90,11 +89,7 @@ def _backends_ns(bench: Bench) -> dict[int, int]:
     pids = [row[0] for row in bench.db.execute(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
         "AND pid <> pg_backend_pid()")]
-    cpu = {}
-    for pid in pids:
-        with contextlib.suppress(OSError):  # gone meanwhile
-            cpu[pid] = int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
-    return cpu
+    return {pid: processes.cpu_ns([pid]) for pid in pids}
 
 
 if __name__ == "__main__":

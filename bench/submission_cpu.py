@@ -36,6 +36,11 @@ import psycopg
 import redis
 from cryptography.fernet import Fernet
 
+# Run as a script: the repository root on the path, for ``bench.harness``.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import processes
+
 DATABASE = "postgresql://postgres@127.0.0.1:5432/moderation_bench_cpu"
 APPLICATION = "submission-cpu"  # the backends serving the app carry this name
 REDIS = "redis://127.0.0.1:6379/11"
@@ -133,7 +138,7 @@ def backend_ns(monitor: psycopg.Connection) -> int:
     """CPU time of every backend serving the app (its pool keeps them for the whole run)."""
     pids = [row[0] for row in monitor.execute(
         "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APPLICATION,))]
-    return sum(int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) for pid in pids)
+    return processes.cpu_ns(pids)
 
 
 def redis_seconds(client: redis.Redis) -> float:

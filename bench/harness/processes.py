@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -104,6 +105,16 @@ def children(pid: int) -> list[int]:
             if int(fields[1]) == pid:
                 found.append(int(entry.name))
     return sorted(found)
+
+
+def cpu_ns(pids) -> int:
+    """CPU time the kernel charged ``pids`` so far (from /proc schedstat), any already gone
+    left out."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    return total
 
 
 def rss_mib(pid: int) -> float:
