@@ -207,7 +207,7 @@ def run(app, args, seeded: str, reused: bool) -> None:
     print(f"{'reused the database ' if reused else ''}{seeded} ({changes} status changes)"
           f"{'' if reused else f' in {seeded_s:.1f}s'}")
     db.session.remove()
-    # as `moderation serve` does before gunicorn forks (platform/serving.py): else a full
+    # as `moderation serve` does before Granian forks (platform/serving.py): else a full
     # collection walking the app's objects lands in a request now and then (about 80 ms)
     gc.collect()
     gc.freeze()

@@ -11,11 +11,11 @@ Procfile's web, relay, worker and beat with production settings, and measures:
 - end to end: submit→decision (``decided_at - created_at`` from the database) at fixed
   arrival rates, and the highest rate the scoring keeps up with for 60 s;
 - the drain rate of a backlog with 1, 2 and 4 Celery worker processes;
-- resident memory of every process: gunicorn, the relay, Celery (main and children), beat,
-  Isso;
+- resident memory of every process: the web server (Granian), the relay, Celery (main and
+  children), beat, Isso;
 - with py-spy, the web's CPU per submission by stage, ours and the insert+push ceiling's.
 
-In the same run it measures two ceilings under the same gunicorn settings (a bare Flask
+In the same run it measures two ceilings under the same server settings (a bare Flask
 app returning the same JSON; a Flask app doing one psycopg INSERT and one Redis LPUSH per
 POST) and the peer, Isso 0.14 (``bench/peers/isso.py``: its own virtualenv, gunicorn
 ``--preload`` with as many workers as ours, SQLite, the same 50-comment thread, reads and

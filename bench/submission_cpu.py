@@ -3,7 +3,7 @@
     python bench/submission_cpu.py [--submissions 1000] [--rounds 5] [--ddl SQL ...]
 
 Sends POST /api/v1/comments, one after another, through the app's WSGI callable (no HTTP
-server: gunicorn's share is the same whatever the app does), built with production
+server: Granian's share is the same whatever the app does), built with production
 settings as ``moderation serve`` builds it (PostgreSQL, Redis broker and rate limits, the
 default's two limits out of reach, metrics in a multiprocess directory), against a
 database of its own: migrated, seeded with ``SEED_COMMENTS`` comments and two log rows

@@ -70,7 +70,7 @@ def start_procfile_entry(name: str, env: dict, logs: Path, port: int, *extra: st
 
 def start_ceiling(module: str, env: dict, logs: Path, port: int, workers: int,
                   threads: int) -> Process:
-    """A ceiling app under the same gunicorn settings as ``moderation serve``."""
+    """A ceiling app under the same server settings (Granian) as ``moderation serve``."""
     command = [str(BIN / "python"), str(REPO / "bench" / "ceilings" / f"{module}.py"),
                "--port", str(port), "--workers", str(workers), "--threads", str(threads)]
     return Process(module, command, env, logs / f"{module}.log")
@@ -125,7 +125,7 @@ def rss_mib(pid: int) -> float:
 
 
 def worker_rss(main_pid: int) -> dict:
-    """RSS of each child of a pre-forking master (gunicorn or Celery), and of the master
+    """RSS of each child of a pre-forking master (the web server or Celery), and of the master
     (a process without children, such as Celery beat, has none)."""
     kids = children(main_pid)
     return {"master_mib": rss_mib(main_pid), "children_mib": [rss_mib(pid) for pid in kids]}

@@ -1,9 +1,12 @@
-"""Where the web's CPU goes: py-spy samples the gunicorn workers while wrk loads them.
+"""Where the web's CPU goes: py-spy samples the web server's workers (Granian) while wrk
+loads them.
 
 Only samples of a thread holding the GIL count (``--gil``): a thread waiting on a socket,
 the database or the GIL itself is not using the CPU. Divided by the requests served in
 the same window, that is the web's Python CPU per request, ours next to the ceiling's,
-split by stage of the request.
+split by stage of the request. Granian's own Rust code (HTTP parsing, connections, handing
+requests to the threads) runs outside any Python frame, so py-spy, which only sees Python
+frames, does not count it: the server's own cost shows only in the req/s figures.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from .processes import BIN
 
 RATE_HZ = 200
 # A sample belongs to the first stage any of its frames names; what none names is the
-# server and framework around the view (gunicorn, werkzeug, Flask, smorest); our own
+# server and framework around the view (Granian, werkzeug, Flask, smorest); our own
 # request hooks are a stage of their own, last, as the view's stages are inside none.
 # The ceiling's psycopg INSERT and redis-py LPUSH count as insert and queue push.
 STAGES = (
@@ -33,11 +36,12 @@ STAGES = (
       "moderation/web/cors.py", "moderation/web/headers.py", "moderation/web/bodies.py",
       "moderation/web/proxies.py", "moderation/platform/hooks.py")),
 )
-FRAMEWORK = "server and framework (gunicorn, werkzeug, Flask, smorest)"
+FRAMEWORK = "server and framework (Granian, werkzeug, Flask, smorest)"
 
 
 class Sampler:
-    """``py-spy record`` of a gunicorn master and its workers, for ``seconds``."""
+    """``py-spy record`` of the web server's master and its workers (Granian forks them, so
+    ``--subprocesses`` follows them), for ``seconds``."""
 
     def __init__(self, pid: int, seconds: int, output: Path):
         self.output = output

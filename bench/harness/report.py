@@ -134,7 +134,7 @@ def _drains(e2e: dict) -> list[str]:
     return lines
 
 
-MEMORY_ROWS = (("web", "gunicorn master (ours)", "gunicorn web worker (ours)"),
+MEMORY_ROWS = (("web", "web server master (Granian, ours)", "web worker (Granian, ours)"),
                ("relay", "relay (moderation relay)", "relay child"),
                ("worker", "Celery worker main process", "Celery pool process"),
                ("beat", "Celery beat", "Celery beat child"),
@@ -183,16 +183,17 @@ def markdown(results: dict) -> str:
         f"Load average before {m['load_average_before']}, after "
         f"{m['load_average_after']} (others share this machine: figures are noisy, "
         f"which is why the targets are ratios).", "",
-        f"Topology: the Procfile's web (gunicorn gthread, {s['web_workers']} workers x "
-        f"{s['web_threads']} threads), relay (the outbox: pending comments to the broker), "
+        f"Topology: the Procfile's web (Granian, WSGI, {s['web_workers']} workers x "
+        f"{s['web_threads']} threads each), relay (the outbox: pending comments to the broker), "
         f"worker (Celery prefork, {s['celery_concurrency']} processes) and beat, on "
         f"PostgreSQL and Redis on the same machine. "
         f"Rate limits: {s['rate_limits']}; the bench site has `--flood-interval 0`. "
         f"wrk: 1 thread, {s['connections']} connections, each closed after "
-        f"{s['requests_per_connection']} requests (a gthread worker keeps every connection it "
-        f"accepted, so a few everlasting ones would load one worker), {s['wrk_seconds']} s per "
+        f"{s['requests_per_connection']} requests (Isso's gunicorn sync workers close each "
+        f"connection after its answer anyway, and closing every {s['requests_per_connection']} "
+        f"keeps our runs comparable to earlier ones, which had it), {s['wrk_seconds']} s per "
         f"run after a {s['warmup_seconds']} s warm-up; requests carry the widget's `Origin`; "
-        f"the ceilings run under the same gunicorn settings. "
+        f"the ceilings run under the same server settings. "
         f"Web-only submissions run with the relay and Celery worker stopped (the ceiling's "
         f"queue has no consumer either); end-to-end runs use an open-loop asyncio client on "
         f"this machine (it shares the 2 cores), and submit→decision is "
@@ -200,7 +201,7 @@ def markdown(results: dict) -> str:
         f"from one more submission run each (ours, the ceiling's) under `py-spy record --gil` "
         f"(samples of a thread holding the GIL, so Python on the CPU, not waiting), divided "
         f"by the requests served meanwhile; the database and Redis servers' own CPU is not "
-        f"in it.", "",
+        f"in it, nor is Granian's own Rust code, which runs outside any Python frame.", "",
         f"Peer: Isso {s['isso']['version']} in a virtualenv of its own, served as its docs "
         f"prescribe (`gunicorn -w {s['web_workers']} --preload isso.run`: sync workers, one "
         f"request at a time, each connection closed after its answer), SQLite, moderation off, "

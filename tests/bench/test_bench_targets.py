@@ -70,7 +70,7 @@ def test_the_report_shows_every_target_with_yes_or_no_and_every_process():
     assert rows[0].endswith("| 50.00x | ≥ 50x | 0 | yes |")
     text = "\n".join(lines)
     # one row per process, each server's total
-    assert text.count("| gunicorn web worker (ours) |") == 2
+    assert text.count("| web worker (Granian, ours) |") == 2
     assert "| Celery beat | 150.0 |" in text
     assert "| relay (moderation relay) | 120.0 |" in text
     assert "| **all of ours** | **1820** |" in text
