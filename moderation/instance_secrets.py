@@ -61,7 +61,7 @@ def _require_strong(config: dict, missing: list[str]) -> None:
 
 
 def _load_or_create(path: Path) -> dict[str, object]:
-    """Create atomically, so concurrent first starts (several gunicorn workers) agree on one set."""
+    """Create atomically, so concurrent first starts (several web workers) agree on one set."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         draft = path.with_suffix(f".{os.getpid()}.tmp")

@@ -1,7 +1,7 @@
 """Ceiling for submissions: a minimal Flask app that inserts a row with psycopg and pushes one
 Redis message per POST, then answers 202, the least a durable, queued submission can cost.
 
-One psycopg connection per gunicorn thread (opened after fork), one Redis pool per worker.
+One psycopg connection per server thread (opened after fork), one Redis pool per worker.
 """
 
 from __future__ import annotations

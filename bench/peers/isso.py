@@ -12,14 +12,13 @@ import json
 import subprocess
 import sys
 import urllib.request
-from importlib.metadata import version
 from pathlib import Path
 
 from bench.harness.processes import REPO, Process, environment
 
 VENV = REPO / ".bench-venvs" / "isso"
-# the same gunicorn release as ours, so the servers differ only in the app they serve
-REQUIREMENTS = ("isso==0.14.*", f"gunicorn=={version('gunicorn')}")
+# the gunicorn release our web served with before it moved to Granian (issue #16)
+REQUIREMENTS = ("isso==0.14.*", "gunicorn==27.0.1")
 
 
 def install(venv: Path = VENV) -> Path:

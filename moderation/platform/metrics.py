@@ -1,6 +1,6 @@
 """Prometheus metrics: HTTP traffic, comments submitted and decided, scoring, queue health.
 
-Counters live in each process; with ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn
+Counters live in each process; with ``PROMETHEUS_MULTIPROC_DIR`` set (web
 workers and Celery workers on one machine share it) ``/metrics`` adds them up
 across processes. Queue depth and the age of the oldest pending comment are
 read from the database at scrape time, so every replica reports the truth.

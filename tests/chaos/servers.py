@@ -1,7 +1,7 @@
 """Servers a chaos test owns, on spare local ports, so it may kill and restart them at will.
 
 Each is a real ``redis-server``, PostgreSQL instance or process of the Procfile
-(gunicorn web, relay, prefork Celery worker), started in its own process group
+(Granian web, relay, prefork Celery worker), started in its own process group
 and always stopped; nothing is shared with the developer's services or with
 other test runs.
 """
@@ -153,7 +153,7 @@ class PostgresServer:
 
 class ProcfileProcess:
     """One process of the Procfile, in a process group of its own, its output in
-    ``<name>.log``. ``kill()`` is SIGKILL to the whole group (gunicorn's or the prefork pool's
+    ``<name>.log``. ``kill()`` is SIGKILL to the whole group (the web server's or the prefork pool's
     children with it): a machine losing the process mid-work, nothing acknowledged or flushed."""
 
     def __init__(self, name: str, command: list[str], env: dict[str, str], folder: Path):
@@ -202,7 +202,7 @@ class PreforkWorker(ProcfileProcess):
 
 
 class Procfile:
-    """The Procfile's web (``moderation serve``, gunicorn), relays (``moderation relay``) and
+    """The Procfile's web (``moderation serve``, Granian), relays (``moderation relay``) and
     worker, each its own process on the test's PostgreSQL and Redis, as ``make prod`` runs
     them. Rate limits count in that Redis, as in production; clients give their address in
     ``X-Forwarded-For`` (``TRUST_PROXY_HOPS=1``, a proxy in front), so many readers can post.

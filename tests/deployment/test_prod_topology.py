@@ -1,5 +1,5 @@
-"""The `make prod` topology (gunicorn + Celery worker + beat, from the Procfile) on real
-PostgreSQL and Redis: a comment goes through, /readyz and /metrics tell the truth, and the
+"""The `make prod` topology (Granian web, relay, Celery worker and beat, from the Procfile)
+on real PostgreSQL and Redis: a comment goes through, /readyz and /metrics tell the truth, and the
 logs of the whole run hold no email, token, IP or comment body."""
 
 from __future__ import annotations
