@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from email.message import Message
 
 import redis
 from flask import Flask
@@ -37,21 +38,22 @@ def reader_address() -> str:
 
 
 def request(method: str, url: str, payload: dict | None = None,
-            headers: dict | None = None) -> tuple[int, dict, dict]:
-    """One request; returns the status, the JSON body (errors included) and the headers."""
+            headers: dict | None = None) -> tuple[int, dict, Message]:
+    """One request; returns the status, the JSON body (errors included) and the headers
+    (looked up by name in any case, as HTTP names are: Granian sends them in lower case)."""
     data = json.dumps(payload).encode() if payload is not None else None
     sent = urllib.request.Request(url, data=data, method=method, headers={
         "Content-Type": "application/json", "X-Forwarded-For": reader_address(),
         **(headers or {})})
     try:
         with urllib.request.urlopen(sent, timeout=15) as response:
-            return response.status, json.loads(response.read() or b"null"), dict(response.headers)
+            return response.status, json.loads(response.read() or b"null"), response.headers
     except urllib.error.HTTPError as error:
         with error:
-            return error.code, json.loads(error.read() or b"null"), dict(error.headers)
+            return error.code, json.loads(error.read() or b"null"), error.headers
 
 
-def post(base: str, body: str) -> tuple[int, dict, dict]:
+def post(base: str, body: str) -> tuple[int, dict, Message]:
     return request("POST", f"{base}/api/v1/comments", comment_payload(body=body))
 
 
