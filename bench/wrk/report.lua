@@ -1,8 +1,9 @@
 -- Shared by the wrk scripts: print the summary as one JSON line for bench/run.py.
 
 -- Many readers, not a few everlasting connections: every Nth request of a connection asks
--- the server to close it, so connections spread over the gunicorn workers as real traffic
--- does (a gthread worker keeps every connection it accepted).
+-- the server to close it, as readers' browsers come and go (Isso's gunicorn sync workers close
+-- every connection after its answer anyway; bench/connections.py shows how our server's
+-- workers share connections kept alive for good).
 per_connection = tonumber(os.getenv("BENCH_REQUESTS_PER_CONNECTION") or "20")
 
 -- With BENCH_COUNT_STATUSES set, answers other than 2xx (and 304, the conditional read's
