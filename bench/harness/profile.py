@@ -24,9 +24,9 @@ RATE_HZ = 200
 # The ceiling's psycopg INSERT and redis-py LPUSH count as insert and queue push.
 STAGES = (
     ("rate limit (Flask-Limiter)", ("flask_limiter/", "moderation/web/ratelimits.py")),
-    ("checks query (thread, duplicate, flood)", ("_read_prior",)),
     ("queue push (Celery, kombu, redis-py)", ("hand_over", "redis/")),
-    ("insert comment + log row (psycopg)", ("insert_comment", "_new_thread", "psycopg/")),
+    ("checks, comment and log row: one statement (psycopg)",
+     ("insert_unless_refused", "_new_thread", "psycopg/")),
     ("validation (webargs, marshmallow, email-validator)", ("Parser.parse (webargs/",)),
     ("render + sanitise (markdown-it, nh3)", ("render_body",)),
     ("encrypt email, HMAC digests", ("moderation/privacy/__init__.py",)),

@@ -17,7 +17,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, exists, func, insert, literal, null, select, update
+from sqlalchemy import (
+    CTE,
+    Boolean,
+    Insert,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -32,23 +49,24 @@ comments, threads, changes = Comment.__table__, Thread.__table__, StatusChange._
 # ---- a submission ----
 
 class Prior(NamedTuple):
-    """What must be known before accepting a comment, read in one query."""
+    """What decides whether a comment is accepted, read by the statement that writes it."""
 
     thread_id: int | None
     thread_closed: bool
     duplicate: bool
     last_from_address: datetime | None  # within the site's flood interval
+    parent_id: int | None  # the reply's parent, if it is a published comment of the thread
+    comment_id: int | None  # the new comment, if nothing refused it
 
 
 @dataclass(frozen=True)
 class NewComment:
-    """The columns a submission writes; the others get the table's defaults (pending,
-    version 1, created now...)."""
+    """The columns a submission writes besides its thread and parent (which the statement
+    that writes it looks up); the others get the table's defaults (pending, version 1,
+    created now...)."""
 
     public_id: str
     site_id: str
-    thread_id: int
-    parent_id: int | None
     author_name: str
     author_url: str | None
     email_ciphertext: bytes | None
@@ -73,53 +91,88 @@ _LAST_FROM_ADDRESS = select(func.max(comments.c.created_at)).where(
     comments.c.site_id == bindparam("site_id"), comments.c.created_at > bindparam("since"),
     comments.c.ip_digest == bindparam("ip_digest"),
 ).scalar_subquery()
-_PRIOR = select(_THREAD_ID, select(threads.c.closed).where(*_THREAD).scalar_subquery(),
-                _DUPLICATE)
-_PRIOR_WITH_FLOOD = _PRIOR.add_columns(_LAST_FROM_ADDRESS)
-_PRIOR = _PRIOR.add_columns(null())
+_PARENT = select(comments.c.id).where(
+    comments.c.public_id == bindparam("parent_public_id"), comments.c.thread_id == _THREAD_ID,
+    comments.c.status == Status.APPROVED).scalar_subquery()
+# Without a flood interval the flood check is not made at all.
+_PRIOR = {flood: select(_THREAD_ID.label("thread_id"),
+                        select(threads.c.closed).where(*_THREAD).scalar_subquery().label(
+                            "thread_closed"),
+                        _DUPLICATE.label("duplicate"),
+                        (_LAST_FROM_ADDRESS if flood else null()).label("last_from_address"),
+                        _PARENT.label("parent_id"))
+          for flood in (True, False)}
 
 _SUBMITTED = [field.name for field in dataclasses.fields(NewComment)]
-_NEW_COMMENT = insert(comments).values({
-    name: bindparam(f"new_{name}", type_=comments.c[name].type) for name in _SUBMITTED
-}).returning(comments.c.id, comments.c.site_id, comments.c.created_at)
 _FIRST_ENTRY = {"from_status": None, "to_status": Status.PENDING.value,
                 "actor": str(Role.SUBMISSION), "details": {}}
-_new = _NEW_COMMENT.cte("new_comment")
-_NEW_COMMENT_WITH_ENTRY = insert(changes).from_select(
-    ["comment_id", "site_id", "comment_created_at", "from_status", "to_status", "actor",
-     "details", "created_at"],
-    select(_new.c.id, _new.c.site_id, _new.c.created_at, null(),
-           literal(_FIRST_ENTRY["to_status"]), literal(_FIRST_ENTRY["actor"]),
-           literal(_FIRST_ENTRY["details"], changes.c.details.type), _new.c.created_at),
-).returning(changes.c.comment_id)
 
 
-def read_prior(site_id: str, key: str, body_digest: str, ip_digest: str | None,
-               since: datetime | None) -> Prior:
-    """The thread, the duplicate check and (``since`` given) the flood check: one round trip."""
-    (row,) = autocommit_rows(_PRIOR_WITH_FLOOD if since else _PRIOR, {
-        "site_id": site_id, "key": key, "body_digest": body_digest, "ip_digest": ip_digest,
-        "since": since})
-    return Prior(row[0], bool(row[1]), bool(row[2]), row[3])
+def _insert_if_clear(prior: CTE) -> Insert:
+    """The comment, into the thread (and under the parent) the checks found, written only if
+    nothing refuses it: an open thread, no duplicate, no flood, a reply's parent found."""
+    clear = and_(prior.c.thread_id.is_not(None), not_(prior.c.thread_closed),
+                 not_(prior.c.duplicate), prior.c.last_from_address.is_(None),
+                 or_(not_(bindparam("replying", type_=Boolean)), prior.c.parent_id.is_not(None)))
+    return insert(comments).from_select([*_SUBMITTED, "thread_id", "parent_id"], select(
+        *(cast(bindparam(f"new_{name}"), comments.c[name].type) for name in _SUBMITTED),
+        prior.c.thread_id, prior.c.parent_id,
+    ).where(clear)).returning(comments.c.id, comments.c.site_id, comments.c.created_at)
 
 
-def insert_comment(new: NewComment) -> int:
-    """Write the comment and its first log entry (pending, by "submission") atomically.
+def _with_first_entry(insert_comment: Insert, prior: CTE) -> Select:
+    """PostgreSQL: the checks, the comment and its first log entry in one statement (one
+    round trip, in autocommit), answering what the checks found and the new comment's id."""
+    new = insert_comment.cte("new_comment")
+    entry = insert(changes).from_select(
+        ["comment_id", "site_id", "comment_created_at", "from_status", "to_status", "actor",
+         "details", "created_at"],
+        select(new.c.id, new.c.site_id, new.c.created_at, null(),
+               literal(_FIRST_ENTRY["to_status"]), literal(_FIRST_ENTRY["actor"]),
+               literal(_FIRST_ENTRY["details"], changes.c.details.type), new.c.created_at),
+    ).returning(changes.c.comment_id).cte("first_entry")
+    return select(prior, select(entry.c.comment_id).scalar_subquery())
 
-    On a connection of their own: on PostgreSQL one data-modifying CTE in autocommit,
-    so a single round trip with no BEGIN or COMMIT; SQLite has no DML in a CTE, so two
-    statements in one transaction there.
+
+_PRIOR_FOUND = {flood: query.cte("prior") for flood, query in _PRIOR.items()}
+_INSERT_IF_CLEAR = {flood: _insert_if_clear(prior) for flood, prior in _PRIOR_FOUND.items()}
+_WRITE_UNLESS_REFUSED = {flood: _with_first_entry(_INSERT_IF_CLEAR[flood], prior)
+                         for flood, prior in _PRIOR_FOUND.items()}
+
+
+def insert_unless_refused(new: NewComment, key: str, parent_public_id: str | None,
+                          since: datetime | None) -> Prior:
+    """Write the comment and its first log entry (pending, by "submission") into thread
+    ``key``, unless the thread is closed or missing, the comment repeats one from its
+    address, the address posted ``since`` (given a flood interval) or a reply's parent is
+    not published there; what the checks found either way.
+
+    On PostgreSQL one statement in autocommit, on a connection of its own; SQLite has no
+    DML in a CTE, so the checks are read, then the same conditional insert and the log
+    entry written, in one transaction.
     """
-    params = {f"new_{name}": getattr(new, name) for name in _SUBMITTED}
+    flood = since is not None
+    params = {"site_id": new.site_id, "key": key, "body_digest": new.body_digest,
+              "ip_digest": new.ip_digest, "since": since, "parent_public_id": parent_public_id,
+              "replying": parent_public_id is not None,
+              **{f"new_{name}": getattr(new, name) for name in _SUBMITTED}}
     if db.engine.dialect.name == "postgresql":
-        ((comment_id,),) = autocommit_rows(_NEW_COMMENT_WITH_ENTRY, params)
-        return comment_id
+        (row,) = autocommit_rows(_WRITE_UNLESS_REFUSED[flood], params)
+        return _prior(*row)
     with db.engine.begin() as connection:
-        row = connection.execute(_NEW_COMMENT, params).one()
+        prior = _prior(*connection.execute(_PRIOR[flood], params).one(), None)
+        row = connection.execute(_INSERT_IF_CLEAR[flood], params).first()
+        if row is None:
+            return prior
         connection.execute(insert(changes), {
             "comment_id": row.id, "site_id": row.site_id, "comment_created_at": row.created_at,
             "created_at": row.created_at, **_FIRST_ENTRY})
-    return row.id
+    return prior._replace(comment_id=row.id)
+
+
+def _prior(thread_id, closed, duplicate, last_from_address, parent_id, comment_id) -> Prior:
+    return Prior(thread_id, bool(closed), bool(duplicate), last_from_address, parent_id,
+                 comment_id)
 
 
 # ---- the widget's read ----

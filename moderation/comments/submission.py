@@ -10,20 +10,20 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from ..errors import Duplicate, Forbidden, RateLimited, ThreadClosed, ValidationFailed
 from ..extensions import db
 from ..lifecycle import Status
 from ..notifications import subscriptions
-from ..orm import Comment, new_public_id, utcnow
+from ..orm import new_public_id, utcnow
 from ..outbox.relay import hand_over
 from ..platform.metrics import SUBMITTED
 from ..privacy import privacy, token_digest
 from ..sites import SitePolicy, origin_allowed, site_policy
-from .lookup import find_by_public_id, get_or_create_thread
+from .lookup import get_or_create_thread
 from .rendering import render_body
-from .store import NewComment, Prior, insert_comment, read_prior
+from .store import NewComment, Prior, insert_unless_refused
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,12 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     if origin is not None and not origin_allowed(site, origin):
         raise Forbidden("This origin may not post comments to this site.")
     sealed = privacy().seal_email(data["author_email"])
-    ip_digest = privacy().ip_digest(ip)
-    digest = body_digest(data["body"])
-    prior = _read_prior(site, data["thread"], digest, ip_digest)
-    if prior.thread_closed:
-        raise ThreadClosed()
-    parent = _reply_target(data.get("parent_id"), prior.thread_id)
-    if prior.duplicate:
-        raise Duplicate()
-    _check_flood(site, prior.last_from_address)
-    thread_id = prior.thread_id or _new_thread(site.id, data)
-
     token, public_id = secrets.token_urlsafe(32), new_public_id()
-    comment_id = insert_comment(NewComment(
-        public_id=public_id, site_id=site.id, thread_id=thread_id,
-        parent_id=parent.id if parent else None, author_name=data["author_name"],
+    comment_id = _write(site, data, NewComment(
+        public_id=public_id, site_id=site.id, author_name=data["author_name"],
         author_url=data.get("author_url"), email_ciphertext=sealed.ciphertext,
         email_digest=sealed.digest, author_token_digest=token_digest(token),
-        ip_digest=ip_digest, body=data["body"], body_digest=digest,
+        ip_digest=privacy().ip_digest(ip), body=data["body"], body_digest=body_digest(data["body"]),
         body_html=render_body(data["body"]), honeypot_filled=bool(data.get("nickname")),
     ))
     status = hand_over(comment_id)
@@ -72,34 +60,37 @@ def submit_comment(data: dict, *, ip: str | None, origin: str | None) -> Accepte
     return Accepted(token, public_id, status)
 
 
-def _new_thread(site_id: str, data: dict) -> int:
-    """The first comment's thread, committed before the comment is written beside it."""
-    thread_id = get_or_create_thread(site_id, data["thread"], data.get("thread_title"),
-                                     data.get("thread_url")).id
-    db.session.commit()
-    return thread_id
-
-
-def _read_prior(site: SitePolicy, key: str, digest: str, ip_digest: str | None) -> Prior:
-    """The thread, the duplicate check and the flood check: one round trip, not three."""
+def _write(site: SitePolicy, data: dict, new: NewComment) -> int:
+    """The checks and the insert are one statement; only a new thread's first comment takes
+    a second, after its thread is created."""
     flood = site.flood_interval_seconds > 0
     since = utcnow() - timedelta(seconds=site.flood_interval_seconds) if flood else None
-    return read_prior(site.id, key, digest, ip_digest, since)
+    parent = data.get("parent_id") or None
+    prior = insert_unless_refused(new, data["thread"], parent, since)
+    if prior.comment_id is None:
+        _refuse(site, prior, replying=parent is not None)
+        _new_thread(site.id, data)  # nothing refused it: its thread is new
+        prior = insert_unless_refused(new, data["thread"], parent, since)
+        _refuse(site, prior, replying=parent is not None)
+    return prior.comment_id
 
 
-def _reply_target(parent_public_id: str | None, thread_id: int | None) -> Comment | None:
-    if not parent_public_id:
-        return None
-    parent = find_by_public_id(parent_public_id)
-    if parent is None or parent.thread_id != thread_id or parent.status != Status.APPROVED:
-        raise ValidationFailed(
-            fields={"parent_id": ["Not a published comment in this thread."]}
-        )
-    return parent
-
-
-def _check_flood(site: SitePolicy, last: datetime | None) -> None:
-    """One comment per flood interval per address (IP)."""
-    if last is not None:
-        wait = site.flood_interval_seconds - (utcnow() - last).total_seconds()
+def _refuse(site: SitePolicy, prior: Prior, *, replying: bool) -> None:
+    """Why the comment was not written, if the checks say so, in the order a reader should
+    hear it."""
+    if prior.thread_closed:
+        raise ThreadClosed()
+    if replying and prior.parent_id is None:
+        raise ValidationFailed(fields={"parent_id": ["Not a published comment in this thread."]})
+    if prior.duplicate:
+        raise Duplicate()
+    if prior.last_from_address is not None:
+        wait = site.flood_interval_seconds - (utcnow() - prior.last_from_address).total_seconds()
         raise RateLimited(max(1, math.ceil(wait)))
+
+
+def _new_thread(site_id: str, data: dict) -> None:
+    """The first comment's thread, committed before the comment is written beside it."""
+    get_or_create_thread(site_id, data["thread"], data.get("thread_title"),
+                         data.get("thread_url"))
+    db.session.commit()

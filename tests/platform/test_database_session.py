@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from moderation import create_app
 from moderation.comments.lookup import get_or_create_thread
-from moderation.comments.store import NewComment, insert_comment, read_prior
+from moderation.comments.store import NewComment, insert_unless_refused
 from moderation.extensions import db
 from moderation.lifecycle import Status
 from moderation.orm import Comment, StatusChange
@@ -99,21 +99,27 @@ def test_a_statement_run_on_the_driver_gets_what_sqlalchemy_would_add(app, site)
     with app.app_context():
         thread_id = get_or_create_thread(site, "driver/thread").id
         db.session.commit()
-        comment_id = insert_comment(NewComment(
-            public_id="driver-check", site_id=site, thread_id=thread_id, parent_id=None,
-            author_name="A", author_url=None, email_ciphertext=None, email_digest=None,
-            author_token_digest="t" * 64, ip_digest="i" * 64, body="B", body_digest="d" * 64,
-            body_html="<p>B</p>", honeypot_filled=False))
-        comment = db.session.get(Comment, comment_id)
+        written = insert_unless_refused(NewComment(
+            public_id="driver-check", site_id=site, author_name="A", author_url=None,
+            email_ciphertext=None, email_digest=None, author_token_digest="t" * 64,
+            ip_digest="i" * 64, body="B", body_digest="d" * 64, body_html="<p>B</p>",
+            honeypot_filled=False), "driver/thread", None, None)
+        comment = db.session.get(Comment, written.comment_id)
+        assert written == (thread_id, False, False, None, None, comment.id)
         assert (comment.status, comment.scores, comment.reasons, comment.version,
-                comment.risk) == (Status.PENDING, {}, [], 1, 0.0)
+                comment.risk, comment.thread_id) == (Status.PENDING, {}, [], 1, 0.0, thread_id)
         assert comment.created_at.tzinfo is not None
-        (entry,) = db.session.scalars(select(StatusChange).filter_by(comment_id=comment_id))
+        (entry,) = db.session.scalars(select(StatusChange).filter_by(comment_id=comment.id))
         assert (entry.to_status, entry.actor, entry.details, entry.created_at) == (
             "pending", "submission", {}, comment.created_at)
-        prior = read_prior(site, "driver/thread", "d" * 64, "i" * 64,
-                           comment.created_at - timedelta(seconds=1))
-        assert prior == (comment.thread_id, False, True, comment.created_at)
+        again = insert_unless_refused(NewComment(
+            public_id="driver-again", site_id=site, author_name="A", author_url=None,
+            email_ciphertext=b"sealed", email_digest="e" * 64, author_token_digest="u" * 64,
+            ip_digest="i" * 64, body="b", body_digest="d" * 64, body_html="<p>b</p>",
+            honeypot_filled=True), "driver/thread", comment.public_id,
+            comment.created_at - timedelta(seconds=1))
+        # a duplicate, within the flood interval, under a parent still pending: found, not written
+        assert again == (thread_id, False, True, comment.created_at, None, None)
 
 
 def test_a_statement_run_on_the_driver_with_no_database_to_reach_fails_as_sqlalchemy_would(
