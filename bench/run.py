@@ -21,8 +21,9 @@ POST) and the peer, Isso 0.14 (``bench/peers/isso.py``: its own virtualenv, guni
 ``--preload`` with as many workers as ours, SQLite, the same 50-comment thread, reads and
 new comments with the same wrk settings), and reports our figures as ratios to them, the
 targets of ``bench/harness/targets.py`` each met or not. Prints the tables and writes
-bench/results/latest.json and latest.md. Reported, not asserted. About 11 minutes
-(``--quick``: about 4).
+bench/results/latest.json and latest.md. Reported, not asserted. Ours, the ceilings and
+Isso are compared in three rounds taking turns, each figure its median run. About 16 minutes
+(``--quick``: one round, about 4).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,6 +62,7 @@ ORIGIN = "https://bench.example"
 READ_THREAD = "bench/read-50"
 ISSO_READ_URI = "/bench/read-50"
 WEB_PORT, CEILING_PORT, ISSO_PORT = 18431, 18432, 18433
+CEILING_BASE, ISSO_BASE = f"http://127.0.0.1:{CEILING_PORT}", f"http://127.0.0.1:{ISSO_PORT}"
 CONNECTIONS = 32
 REQUESTS_PER_CONNECTION = 20  # then wrk's connection is closed: see bench/wrk/report.lua
 FIXED_RATES = (50, 150, 300)
@@ -86,6 +90,7 @@ class Bench:
         self.args = args
         self.quick = args.quick
         self.wrk_seconds = 8 if self.quick else 15
+        self.rounds = 1 if self.quick else 3  # of each comparison's runs, taking turns
         self.warmup = 2 if self.quick else 3
         self.fixed_seconds = 10 if self.quick else 30
         self.sustain_seconds = 20 if self.quick else 60
@@ -131,8 +136,6 @@ class Bench:
     def start(self, name: str, *extra: str) -> None:
         self.running[name] = processes.start_procfile_entry(name, self.env, self.folder,
                                                             WEB_PORT, *extra)
-        if name == "web":
-            self.server_pid = self.running[name].pid  # what --profile samples
 
     def stop(self, name: str) -> None:
         self.running.pop(name).stop(timeout=60)
@@ -170,33 +173,42 @@ class Bench:
               f"{result['errors']} errors{not_2xx}", flush=True)
         return result
 
-    def profiled(self, path: str, script: str, name: str, **env: str) -> dict:
+    def profiled(self, base: str, server_pid: int, script: str, name: str, **env: str) -> dict:
         """A wrk run with py-spy sampling the server inside it, a second in from either end,
         so every sample falls in steady load; requests in that window = rate x its length."""
         seconds = self.wrk_seconds - 2
         env = {"BENCH_ORIGIN": ORIGIN, "BENCH_REQUESTS_PER_CONNECTION":
                str(REQUESTS_PER_CONNECTION), **env, "BENCH_RUN": f"{name}-{time.time_ns()}"}
         with ThreadPoolExecutor(1) as pool:
-            running = pool.submit(load.wrk, self.base + path, script, seconds=self.wrk_seconds,
-                                  connections=CONNECTIONS, env=env)
+            running = pool.submit(load.wrk, base + "/api/v1/comments", script,
+                                  seconds=self.wrk_seconds, connections=CONNECTIONS, env=env)
             time.sleep(1)
-            sampler = profile_harness.Sampler(self.server_pid, seconds,
+            sampler = profile_harness.Sampler(server_pid, seconds,
                                               self.folder / f"{name}.pyspy.txt")
             rate = running.result()["requests_per_s"]
         return sampler.result(round(rate * seconds))
 
-    def ceiling(self, module: str, measure) -> dict:
+    @contextmanager
+    def running_ceiling(self, module: str) -> Iterator[processes.Process]:
+        """A ceiling app on its own port, up alongside ours."""
         process = processes.start_ceiling(module, {**self.env, "BENCH_READ_PAYLOAD": str(
             self.folder / "page.json")}, self.folder, CEILING_PORT, self.web_workers,
             self.web_threads)
-        base, self.base = self.base, f"http://127.0.0.1:{CEILING_PORT}"
-        self.server_pid = process.pid
         try:
-            processes.wait_http(self.base + "/nothing", expect=404, timeout=30)
-            return measure()
+            processes.wait_http(CEILING_BASE + "/nothing", expect=404, timeout=30)
+            yield process
         finally:
-            self.base, self.server_pid = base, self.running["web"].pid
             process.stop()
+
+    def alternating(self, runs: dict[str, Callable[[], dict]]) -> dict[str, dict]:
+        """Each of ``runs`` ``self.rounds`` times, taking turns (a, b, c, a, b, c...), so a
+        busy minute of the machine's other tenants weighs on every side alike; each is
+        reported by its median run (by rate), with the errors of all its runs."""
+        done: dict[str, list[dict]] = {name: [] for name in runs}
+        for _ in range(self.rounds):
+            for name, run in runs.items():
+                done[name].append(run())
+        return {name: load.median_run(results) for name, results in done.items()}
 
     # --- phases --------------------------------------------------------------------------
 
@@ -218,22 +230,31 @@ class Bench:
             return response.headers["ETag"]
 
     def reads(self, http: dict) -> None:
+        """Ours (200 and 304), bare Flask's and Isso's, in alternating rounds."""
         print("reads", flush=True)
         etag = self.seed_read_thread()
         path = f"/api/v1/comments?site={SITE}&thread={READ_THREAD}"
-        http["ceiling_read"] = self.ceiling("bare_flask", lambda: self.wrk(path, "read.lua"))
-        http["read_cold"] = self.wrk(path, "read.lua")
-        http["read_304"] = self.wrk(path, "read.lua", BENCH_ETAG=etag)
+        with self.running_ceiling("bare_flask"):
+            http.update(self.alternating({
+                "ceiling_read": lambda: self.wrk(path, "read.lua", CEILING_BASE),
+                "read_cold": lambda: self.wrk(path, "read.lua"),
+                "read_304": lambda: self.wrk(path, "read.lua", BENCH_ETAG=etag),
+                "isso_read": lambda: self.wrk(f"/?uri={ISSO_READ_URI}", "read.lua", ISSO_BASE,
+                                              BENCH_COUNT_STATUSES="1")}))
 
     def submissions(self, http: dict, e2e: dict) -> None:
         print("submissions (relay and Celery worker stopped: the web alone, as for the ceiling)",
               flush=True)
         self.stop("relay")
         self.stop("worker")
-        http["ceiling_submit"] = self.ceiling(
-            "insert_push", lambda: self.wrk("/api/v1/comments", "submit.lua", **SUBMIT_ENV))
-        http["submit"] = self.wrk("/api/v1/comments", "submit.lua", BENCH_RUN="web",
-                                  **SUBMIT_ENV)
+        with self.running_ceiling("insert_push"):
+            http.update(self.alternating({
+                "ceiling_submit": lambda: self.wrk("/api/v1/comments", "submit.lua",
+                                                   CEILING_BASE, **SUBMIT_ENV),
+                "submit": lambda: self.wrk("/api/v1/comments", "submit.lua", BENCH_RUN="web",
+                                           **SUBMIT_ENV),
+                "isso_submit": lambda: self.wrk("/new", "isso_submit.lua", ISSO_BASE,
+                                                BENCH_COUNT_STATUSES="1", **SUBMIT_ENV)}))
         self.drains(e2e)
         http["submit_with_workers"] = self.wrk("/api/v1/comments", "submit.lua",
                                                BENCH_RUN="both", **SUBMIT_ENV)
@@ -277,25 +298,22 @@ class Bench:
               f"{row['per_s']:.0f}/s ({seconds:.1f} s with start-up)", flush=True)
         return row
 
-    def peer(self, http: dict, gunicorn: Path) -> dict:
-        """Isso, seeded with the same 50-comment thread, read and posted to with the same wrk
-        settings as ours, every answer's status counted; the memory of its processes."""
-        print("Isso 0.14, the peer (gunicorn sync workers, SQLite)", flush=True)
+    @contextmanager
+    def running_peer(self, gunicorn: Path) -> Iterator[processes.Process]:
+        """Isso, seeded with the same 50-comment thread, up while ours is measured: it is read
+        and posted to in the same rounds as ours, with the same wrk settings, every answer's
+        status counted."""
         server = isso.start(gunicorn, isso.settings(self.folder, ISSO_PORT, ORIGIN),
                             self.folder, ISSO_PORT, self.web_workers)
-        base = f"http://127.0.0.1:{ISSO_PORT}"
         try:
-            processes.wait_http(base + "/config", timeout=60)
+            processes.wait_http(ISSO_BASE + "/config", timeout=60)
             for author, email, text in read_thread():
-                isso.post(base, ISSO_READ_URI, {"author": author, "email": email, "text": text,
-                                                "title": "Bench read"}, ORIGIN)
-            if isso.thread_size(base, ISSO_READ_URI) != 50:
+                isso.post(ISSO_BASE, ISSO_READ_URI, {"author": author, "email": email,
+                                                     "text": text, "title": "Bench read"},
+                          ORIGIN)
+            if isso.thread_size(ISSO_BASE, ISSO_READ_URI) != 50:
                 raise RuntimeError("Isso does not show the 50 comments it accepted")
-            http["isso_read"] = self.wrk(f"/?uri={ISSO_READ_URI}", "read.lua", base,
-                                         BENCH_COUNT_STATUSES="1")
-            http["isso_submit"] = self.wrk("/new", "isso_submit.lua", base,
-                                           BENCH_COUNT_STATUSES="1", **SUBMIT_ENV)
-            return processes.worker_rss(server.pid)
+            yield server
         finally:
             server.stop()
 
@@ -305,10 +323,11 @@ class Bench:
         print("web CPU per submission by stage (py-spy)", flush=True)
         self.stop("relay")
         self.stop("worker")
-        http["ceiling_submit"]["cpu"] = self.ceiling("insert_push", lambda: self.profiled(
-            "/api/v1/comments", "submit.lua", "ceiling_submit", **SUBMIT_ENV))
-        http["submit"]["cpu"] = self.profiled("/api/v1/comments", "submit.lua", "submit",
-                                              **SUBMIT_ENV)
+        with self.running_ceiling("insert_push") as ceiling:
+            http["ceiling_submit"]["cpu"] = self.profiled(
+                CEILING_BASE, ceiling.pid, "submit.lua", "ceiling_submit", **SUBMIT_ENV)
+        http["submit"]["cpu"] = self.profiled(self.base, self.running["web"].pid, "submit.lua",
+                                              "submit", **SUBMIT_ENV)
 
     def arrival_run(self, rate: float, seconds: float, label: str) -> dict:
         def body(index: int) -> bytes:
@@ -398,9 +417,10 @@ class Bench:
             self.start(name)
         processes.wait_http(self.base + "/readyz")
         http, e2e = {}, {}
-        self.reads(http)
-        isso_memory = self.peer(http, isso_gunicorn)
-        self.submissions(http, e2e)
+        with self.running_peer(isso_gunicorn) as peer:
+            self.reads(http)
+            self.submissions(http, e2e)
+            isso_memory = processes.worker_rss(peer.pid)
         self.end_to_end(e2e, http)
         memory = {**self.memory(), "isso": isso_memory}
         celery = len(processes.children(self.running["worker"].pid))
@@ -414,6 +434,7 @@ class Bench:
                              "rate_limits": self.limits, "connections": CONNECTIONS,
                              "requests_per_connection": REQUESTS_PER_CONNECTION,
                              "wrk_seconds": self.wrk_seconds, "warmup_seconds": self.warmup,
+                             "rounds": self.rounds,
                              "isso": {"version": isso.installed_version()}},
                 "http": http, "end_to_end": e2e, "memory": memory}
 

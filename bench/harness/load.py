@@ -34,6 +34,16 @@ def wrk(url: str, script: str, *, seconds: int, connections: int, env: dict | No
             "seconds": seconds, "connections": connections}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run of median rate among ``runs`` (an odd number), with every run's rate and the
+    errors and non-2xx answers of them all: a ratio stands only if no run had any."""
+    middle = sorted(runs, key=lambda run: run["requests_per_s"])[len(runs) // 2]
+    not_2xx = [run["not_2xx"] for run in runs if run["not_2xx"] is not None]
+    return {**middle, "rates_per_s": [run["requests_per_s"] for run in runs],
+            "errors": sum(run["errors"] for run in runs),
+            "not_2xx": sum(not_2xx) if not_2xx else None}
+
+
 @dataclass
 class ArrivalRun:
     rate: float

@@ -71,7 +71,8 @@ def _rate(per_s: float) -> str:
 
 def _run(label: str, run: dict) -> str:
     not_2xx = "" if run.get("not_2xx") is None else str(run["not_2xx"])
-    return (f"| {label} | {_rate(run['requests_per_s'])} | {_ms(run['p50_ms'])} | "
+    rates = ", ".join(_rate(rate) for rate in run.get("rates_per_s", [run["requests_per_s"]]))
+    return (f"| {label} | {_rate(run['requests_per_s'])} | {rates} | {_ms(run['p50_ms'])} | "
             f"{_ms(run['p99_ms'])} | {run['errors']} | {not_2xx} |")
 
 
@@ -90,8 +91,8 @@ def tables(results: dict) -> list[str]:
     """The report's tables as Markdown lines (also what the terminal shows)."""
     http = results["http"]
     lines = [*_targets(results), "",
-             "| run (wrk) | req/s | p50 ms | p99 ms | errors | not 2xx |",
-             "|---|---:|---:|---:|---:|---:|"]
+             "| run (wrk) | req/s (median run) | each run | p50 ms | p99 ms | errors | not 2xx |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for label, key in (("ours: GET 50-comment thread (200)", "read_cold"),
                        ("ours: GET with If-None-Match (304)", "read_304"),
                        ("ceiling: bare Flask, same JSON", "ceiling_read"),
@@ -193,7 +194,11 @@ def markdown(results: dict) -> str:
         f"connection after its answer anyway, and closing every {s['requests_per_connection']} "
         f"keeps our runs comparable to earlier ones, which had it), {s['wrk_seconds']} s per "
         f"run after a {s['warmup_seconds']} s warm-up; requests carry the widget's `Origin`; "
-        f"the ceilings run under the same server settings. "
+        f"the ceilings run under the same server settings. Ours, the ceilings and Isso are "
+        f"all up together and compared in {s.get('rounds', 1)} rounds, taking turns (reads: "
+        f"ours, ours 304, bare Flask, Isso; submissions: the ceiling, ours, Isso), so a busy "
+        f"minute of other tenants weighs on each alike; each figure is its median run, and "
+        f"a ratio counts the errors of every run. "
         f"Web-only submissions run with the relay and Celery worker stopped (the ceiling's "
         f"queue has no consumer either); end-to-end runs use an open-loop asyncio client on "
         f"this machine (it shares the 2 cores), and submit→decision is "
