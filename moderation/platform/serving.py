@@ -23,6 +23,8 @@ from ..extensions import db
 # long: a slow client cannot hold a worker's connections, and a proxy in front must give up
 # its pooled connections sooner (deploy/nginx.conf's keepalive_timeout).
 HEADER_READ_TIMEOUT_MS = 5_000
+# How long a stopping worker may take to finish its requests before it is killed.
+WORKER_STOP_SECONDS = 5
 # A request line and headers larger than this are refused (431) before the app sees them;
 # Granian's default (about 400 KiB) would let each connection hold that much.
 HEADER_BYTES_LIMIT = 64 * 1024
@@ -36,7 +38,11 @@ def server_options(*, host: str, port: int, workers: int, threads: int) -> dict:
                                             max_buffer_size=HEADER_BYTES_LIMIT),
             # A worker that dies is replaced (Granian's default is to stop the server), unless
             # it dies again within seconds of being replaced: then the server stops.
-            "respawn_failed_workers": True}
+            "respawn_failed_workers": True,
+            # On stop, a worker still there after this long is killed. A worker that had just
+            # served a submission sometimes stayed asleep through its stop signal (2 of 5
+            # Ctrl-Cs after a POST), and the master waited on it for ever.
+            "workers_kill_timeout": WORKER_STOP_SECONDS}
 
 
 def run_wsgi(app: Flask, options: dict, after_fork: Callable[[], None] | None = None) -> None:
