@@ -33,12 +33,6 @@ RUNS = (("32 connections kept alive", 32, EVERLASTING),
         ("32 connections, each closed after 20 requests", 32, "20"))
 
 
-def cpu_ticks(pid: int) -> int:
-    """User and system CPU of a whole process, all its threads (/proc/<pid>/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
 def thread_page() -> dict:
     """A 50-comment page of the API's shape (the share, not the speed, is measured here)."""
     body = "<p>" + "A considered reply to the article, with a point or two. " * 5 + "</p>"
@@ -67,11 +61,12 @@ def main() -> None:
             print("| connections | req/s | CPU share of each worker |")
             print("|---|---:|---|")
             for label, connections, per_connection in RUNS:
-                before = [cpu_ticks(pid) for pid in pool]
+                before = [processes.cpu_ticks(pid) for pid in pool]
                 run = load.wrk(url, "read.lua", seconds=args.seconds, connections=connections,
                                env={"BENCH_REQUESTS_PER_CONNECTION": per_connection,
                                     "BENCH_ORIGIN": "https://bench.example"})
-                used = [cpu_ticks(pid) - start for pid, start in zip(pool, before, strict=True)]
+                used = [processes.cpu_ticks(pid) - start
+                        for pid, start in zip(pool, before, strict=True)]
                 shares = " / ".join(f"{100 * ticks / max(sum(used), 1):.0f} %" for ticks in used)
                 print(f"| {label} | {run['requests_per_s']:.0f} | {shares} |", flush=True)
         finally:

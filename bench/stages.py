@@ -66,21 +66,17 @@ def measured(bench: Bench, run: int) -> dict:
     """One profiled run, with the CPU time the web's workers and the PostgreSQL backends
     serving its database were charged for meanwhile (not inflated by a loaded machine as GIL
     samples are) per comment stored."""
-    workers = processes.children(bench.server_pid)
+    server_pid = bench.running["web"].pid
+    workers = processes.children(server_pid)
     stored = bench.db.execute("SELECT count(*) FROM comments").fetchone()[0]
-    ticks = sum(_cpu_ticks(pid) for pid in workers)
+    ticks = sum(processes.cpu_ticks(pid) for pid in workers)
     backends = _backends_ns(bench)
-    result = bench.profiled("/api/v1/comments", "submit.lua", f"stages{run}", **SUBMIT_ENV)
-    ticks = sum(_cpu_ticks(pid) for pid in workers) - ticks
+    result = bench.profiled(bench.base, server_pid, "submit.lua", f"stages{run}", **SUBMIT_ENV)
+    ticks = sum(processes.cpu_ticks(pid) for pid in workers) - ticks
     backends = {pid: ns - backends.get(pid, 0) for pid, ns in _backends_ns(bench).items()}
     stored = bench.db.execute("SELECT count(*) FROM comments").fetchone()[0] - stored
     return {**result, "cpu_time_us": ticks / os.sysconf("SC_CLK_TCK") * 1e6 / stored,
             "postgresql_us": sum(backends.values()) / 1e3 / stored}
-
-
-def _cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime
 
 
 def _backends_ns(bench: Bench) -> dict[int, int]:

@@ -117,6 +117,14 @@ def cpu_ns(pids) -> int:
     return total
 
 
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU of a whole process, all its threads, in clock ticks (/proc stat;
+    ``cpu_ns``'s schedstat is the main thread's alone, which misses a server's request
+    threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
