@@ -49,7 +49,7 @@ test: lint
 chaos: install
 	CHAOS_SCALE=1 CHAOS_REPORT=bench/results/chaos.md $(BIN)/python -m pytest -p no:cacheprovider tests/chaos
 
-# The docker-compose topology without Docker: gunicorn + Celery worker + beat (Procfile),
+# The docker-compose topology without Docker: Granian web + relay + Celery worker + beat (Procfile),
 # against the DATABASE_URL and REDIS_URL of the environment (honcho ignores .env, which is compose's).
 # No proxy comes with it: web listens on 127.0.0.1 only. Put your TLS proxy in front and export
 # TRUST_PROXY_HOPS=1 (README: "TLS"); with 0 behind a proxy every reader shares its address, and

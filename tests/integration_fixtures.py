@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import redis
+from cryptography.fernet import Fernet
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -43,6 +44,26 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def embedded_environment(instance_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``moderation`` command on the embedded default: no database,
+    broker or Redis from the developer's shell, so SQLite under ``instance_path`` and
+    in-process scoring; fresh keys; unbuffered output for the test's log."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MODERATION_ENV"}}
+    env.update(IDENTITY_HASH_KEY=f"embedded-test-identity-key-{time.time_ns()}",
+               EMAIL_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+               MODERATION_INSTANCE_PATH=str(instance_path), PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
 
 
 def worker_environment(app: Flask, broker_url: str, instance_path: Path) -> dict[str, str]:

@@ -370,22 +370,25 @@ def relay_command():
 @click.option("--threads", "thread_count", type=int, default=4, show_default=True)
 def serve(host, port, workers, thread_count):
     """Serve the API with Granian (forked workers, each with a pool of threads); without a
-    broker, with the relay in this process (it catches up on comments whose in-request
-    scoring failed, and on owed mail) and the moderators' digests every DIGEST_CHECK_SECONDS
-    (beat's job otherwise)."""
+    broker, each worker also runs the relay (it catches up on comments whose in-request
+    scoring failed, and on owed mail) and sends the moderators' digests every
+    DIGEST_CHECK_SECONDS (beat's job otherwise). Both are safe with several at once: a
+    claim is taken once, a digest stamped once."""
     from ..platform import serving
 
-    if not has_broker():
-        app = current_app._get_current_object()
+    app = current_app._get_current_object()
+
+    def background_work() -> None:
         relay.InProcessRelay(app)
         Periodic(app, app.config["DIGEST_CHECK_SECONDS"], digest.send_due_digests, "digests")
+
     # Loaded before the server forks, so the workers share them and a worker's first /readyz
     # is not a model load (seconds; 14 s under load, while PostgreSQL was down). A broken
     # artifact is left for /readyz to report.
     with suppress(ArtifactError):
         scorer()
-    serving.serve(current_app._get_current_object(), host=host, port=port, workers=workers,
-                  threads=thread_count)
+    serving.serve(app, host=host, port=port, workers=workers, threads=thread_count,
+                  in_each_worker=None if has_broker() else background_work)
 
 
 def init_app(app: Flask) -> None:

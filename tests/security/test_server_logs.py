@@ -3,29 +3,21 @@ client's address, not even for requests it refuses, and no control socket is ope
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 
-from tests.integration_fixtures import closed_port, logged_process, wait_for
+from tests.integration_fixtures import (
+    closed_port,
+    embedded_environment,
+    listening,
+    logged_process,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
-
-IDENTITY_KEY = "server-log-test-identity-key-0123456789"
-ENCRYPTION_KEY = Fernet.generate_key().decode()
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
 
 CLIENT = "127.0.0.2"  # a loopback address of its own, so the server's "Listening at" is not it
 
@@ -44,11 +36,8 @@ def served(tmp_path):
     and a function returning its log so far; always stopped."""
     port, home = closed_port(), tmp_path / "home"
     (home / "run").mkdir(parents=True)
-    env = {**{key: value for key, value in os.environ.items()
-              if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MODERATION_ENV"}},
-           "HOME": str(home), "XDG_RUNTIME_DIR": str(home / "run"),
-           "IDENTITY_HASH_KEY": IDENTITY_KEY, "EMAIL_ENCRYPTION_KEYS": ENCRYPTION_KEY,
-           "MODERATION_INSTANCE_PATH": str(tmp_path / "instance"), "PYTHONUNBUFFERED": "1"}
+    env = embedded_environment(tmp_path / "instance", HOME=str(home),
+                               XDG_RUNTIME_DIR=str(home / "run"))
     log_path = tmp_path / "serve.log"
     command = [Path(sys.executable).parent / "moderation", "serve", "--port", str(port),
                "--workers", "1", "--threads", "1"]
