@@ -27,6 +27,7 @@ from ..comments.store import DECIDED_FIELDS, write_decided
 from ..extensions import db
 from ..lifecycle import Role, Status
 from ..orm import Comment, Site
+from ..platform.database import one_of
 from ..platform.logs import request_id
 from ..platform.metrics import SCORING_LATENCY
 from .checks import DEFAULT_CHECKS, Check, Outcome, decide, prepare, without_quotes
@@ -68,7 +69,7 @@ def score_comments(comment_ids: Iterable[int],
         return {}
     started = time.perf_counter()
     comments = db.session.scalars(
-        select(Comment).where(Comment.id.in_(ids), Comment.status == Status.PENDING)
+        select(Comment).where(one_of(Comment.id, ids), Comment.status == Status.PENDING)
         .order_by(Comment.id).with_for_update()).all()
     if not comments:
         db.session.rollback()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...lifecycle import Status
 from ...orm import Ban, Comment, Site
+from ...platform.database import one_of
 from .base import BatchCheck, CheckResult, Prepared
 
 
@@ -20,8 +21,8 @@ class BannedAuthor(BatchCheck):
         digests = {comment.email_digest for comment in comments} - {None}
         bans = {(site_id, digest) for site_id, digest in db.session.execute(
             select(Ban.site_id, Ban.email_digest).where(
-                Ban.site_id.in_({comment.site_id for comment in comments}),
-                Ban.email_digest.in_(digests)))} if digests else set()
+                one_of(Ban.site_id, {comment.site_id for comment in comments}),
+                one_of(Ban.email_digest, digests)))} if digests else set()
         return Prepared(self, {comment.id: self.verdict(
             (comment.site_id, comment.email_digest) in bans) for comment in comments})
 
