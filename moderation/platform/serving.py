@@ -62,10 +62,11 @@ def serve(app: Flask, *, host: str, port: int, workers: int, threads: int,
     """Serve ``app``; ``in_each_worker`` starts a worker's background threads after its fork.
 
     The master forks (and re-forks a worker that died) with no thread of ours running and
-    no database connection open: a thread caught mid-query at the fork leaves the child
-    SQLite's or a pool's lock taken for good, and a child closing an SQLite connection it
-    inherited can checkpoint and reset the WAL under the parent's feet. With the relay in
-    the master, the embedded default's submissions waited 15-90 s in 3 of 6 starts.
+    no database connection open: a thread caught mid-query at the fork can leave the child a
+    lock (SQLite's, a pool's) that nothing there will release, and a child closing an SQLite
+    connection it inherited can checkpoint and reset the WAL under the parent's feet. With
+    the relay in the master, the embedded default's submissions waited 15-90 s (503s and
+    timeouts) after 3 of 6 starts.
     """
     def after_fork() -> None:
         with app.app_context():
