@@ -386,18 +386,19 @@ class Bench:
         # start near what both halves managed alone, step by 25 % until the verdict flips,
         # then halve the gap between the best rate kept up with and the worst one not
         estimate = min(e2e["drain_per_s"], http["submit_with_workers"]["requests_per_s"])
-        rate = max(50, int(estimate * 0.9 / 25) * 25)
-        trials, passed, failed = [], [], []
-        for trial in range(2 if self.quick else 3):
-            row = self.arrival_run(rate, self.sustain_seconds, f"s{trial}-{rate}")
+        start = max(50, int(estimate * 0.9 / 25) * 25)
+        trials = []
+
+        def keeps_up(rate: int) -> bool:
+            if trials:
+                load.wait_until(lambda: self.pending() == 0, timeout=300)
+            row = self.arrival_run(rate, self.sustain_seconds, f"s{len(trials)}-{rate}")
             row.update(sustained_trial=True, kept_up=sustain.kept_up(row))
             trials.append(row)
-            (passed if row["kept_up"] else failed).append(rate)
-            rate = sustain.next_rate(rate, row["kept_up"], passed, failed)
-            if rate is None:
-                break
-            load.wait_until(lambda: self.pending() == 0, timeout=300)
-        e2e.update(sustained_trials=trials, sustained_per_s=max(passed, default=0),
+            return row["kept_up"]
+
+        best = sustain.search(start, 2 if self.quick else 3, keeps_up)
+        e2e.update(sustained_trials=trials, sustained_per_s=best,
                    sustain_seconds=self.sustain_seconds)
         runs = e2e["fixed"] + trials
         e2e.update(accepted=sum(row["statuses"].get(202, 0) for row in runs),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def kept_up(row: dict) -> bool:
     """An arrival rate is kept up with when every POST got its 202 on time and was stored,
@@ -21,3 +23,20 @@ def next_rate(rate: int, kept_up: bool, passed: list[int], failed: list[int]) ->
         return middle if max(passed) < middle < min(failed) else None
     step = max(25, round(rate * 0.25 / 25) * 25)
     return rate + step if kept_up else max(25, rate - step)
+
+
+def search(start: int, budget: int, keeps_up: Callable[[int], bool]) -> int:
+    """The highest rate ``keeps_up`` says was kept up with (0 if none), from ``start`` on.
+
+    ``budget`` trials at most, unless none has been kept up with yet: then up to twice that,
+    so a search that started too high still ends on a rate kept up with rather than on
+    none, which would say nothing of what the system can do."""
+    rate: int | None = start
+    passed: list[int] = []
+    failed: list[int] = []
+    while rate is not None and (len(passed) + len(failed) < budget
+                                or (not passed and len(failed) < 2 * budget)):
+        ok = keeps_up(rate)
+        (passed if ok else failed).append(rate)
+        rate = next_rate(rate, ok, passed, failed)
+    return max(passed, default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.harness.report import tables
-from bench.harness.sustain import kept_up
+from bench.harness.sustain import kept_up, search
 from bench.harness.targets import targets
 
 
@@ -91,3 +91,27 @@ def test_a_rate_is_kept_up_with_only_if_p99_submit_to_decision_stays_under_a_sec
     assert not kept_up(sustained(decision_p99_ms=1000.0))
     assert not kept_up(sustained(non_202=1))
     assert not kept_up(sustained(lost=1))  # answered 202, never stored
+
+
+def searched(capacity: int, start: int = 450, budget: int = 3) -> tuple[int, list[int]]:
+    """The sustained-rate search against a system that keeps up with ``capacity``/s."""
+    tried = []
+
+    def keeps_up(rate: int) -> bool:
+        tried.append(rate)
+        return rate <= capacity
+
+    return search(start, budget, keeps_up), tried
+
+
+def test_the_search_brackets_the_rate_within_its_budget():
+    assert searched(1000) == (700, [450, 550, 700])
+    assert searched(260) == (250, [450, 350, 250])
+    assert searched(400) == (400, [450, 350, 400])
+
+
+def test_a_search_that_started_too_high_goes_on_down_until_a_rate_is_kept_up_with():
+    """Three failures in a row once ended the search on 0/s, which says nothing."""
+    assert searched(230) == (200, [450, 350, 250, 200])
+    assert searched(100) == (100, [450, 350, 250, 200, 150, 100])
+    assert searched(0) == (0, [450, 350, 250, 200, 150, 100])
