@@ -56,7 +56,9 @@ def machine(database_url: str, redis_url: str, folder: Path) -> dict:
             "python": platform.python_version(), "postgresql": postgres,
             "redis": redis_version, "wrk": wrk_version, "kernel": platform.release(),
             "git_commit": git("rev-parse", "--short", "HEAD"),
-            "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+            # the previous run's results files are not a change to what is measured
+            "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                                  ":(exclude)bench/results")),
             "fsync_ms": fsync_ms(folder),
             "load_average_before": load_average()}
 
