@@ -6,7 +6,16 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -96,6 +105,9 @@ class Thread(db.Model):
     site: Mapped[Site] = relationship()
 
 
+_UNCLAIMED = text(f"status = '{Status.PENDING.value}' AND queued_at IS NULL")
+
+
 class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
@@ -107,8 +119,11 @@ class Comment(db.Model):
         Index("ix_comments_ip_created", "ip_digest", "created_at"),
         # the sweeper
         Index("ix_comments_status_created", "status", "created_at"),
-        # the relay (outbox/relay.py)
+        # the relay (outbox/relay.py): its probe and aged claims; its claims of comments never
+        # handed on, in id order, stopping at the batch (migration 0019)
         Index("ix_comments_status_queued", "status", "queued_at", "id"),
+        Index("ix_comments_unclaimed", "id", postgresql_where=_UNCLAIMED,
+              sqlite_where=_UNCLAIMED),
         # the review queue, riskiest first, and authors' histories
         Index("ix_comments_queue_risk", "site_id", "status", "risk", "id"),
         Index("ix_comments_site_author_status", "site_id", "email_digest", "status"),
