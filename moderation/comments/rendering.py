@@ -10,8 +10,8 @@ attribute but ``href`` (Ammonia's default ``title``/``lang`` on every tag are of
 Most comments use no markup at all. Those (printable text, no character any enabled
 markdown rule reacts to, no line indented as code or opened as a quote) skip both
 libraries: their paragraphs and line breaks are written directly, as the two would write
-them (``tests/comments/test_rendering.py`` compares the two on generated text). That is
-a fifth of a submission's web CPU less (issue #16).
+them (``tests/comments/test_rendering.py`` compares the two on generated text): 4.5 µs
+instead of about 65, some 5 % of a submission's web CPU (issue #16).
 """
 
 from __future__ import annotations

@@ -52,8 +52,10 @@ def publish_due() -> int:
 
 
 def _claim(column: Column) -> list[int]:
-    return claim_rows(Subscription, column <= utcnow(), order_by=column, limit=BATCH,
-                      stamp={column.name: retry_at()})
+    claimed = claim_rows(Subscription, column <= utcnow(), order_by=column, limit=BATCH,
+                         stamp={column.name: retry_at()})
+    db.session.commit()
+    return claimed
 
 
 def in_process(send: Callable[[int], object]) -> Callable[[int], object]:

@@ -68,12 +68,6 @@ def serve(app: Flask, *, host: str, port: int, workers: int, threads: int,
     the relay in the master, the embedded default's submissions waited 15-90 s (503s and
     timeouts) after 3 of 6 starts.
     """
-    def after_fork() -> None:
-        with app.app_context():
-            db.engine.dispose(close=False)  # the master's, if any: never touched here
-        if in_each_worker is not None:
-            in_each_worker()
-
     with app.app_context():
         db.engine.dispose()  # the connections the master used while starting
     # What is loaded by now (the app, the models) lives as long as the process: out of the
@@ -83,4 +77,4 @@ def serve(app: Flask, *, host: str, port: int, workers: int, threads: int,
     gc.collect()
     gc.freeze()
     run_wsgi(app, server_options(host=host, port=port, workers=workers, threads=threads),
-             after_fork)
+             in_each_worker)
