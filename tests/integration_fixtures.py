@@ -46,12 +46,18 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
+def shell_environment() -> dict[str, str]:
+    """This process's environment without the services a developer's shell may point at
+    (database, Redis, broker, production mode): each test chooses its own."""
+    return {key: value for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MODERATION_ENV"}}
+
+
 def embedded_environment(instance_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a ``moderation`` command on the embedded default: no database,
     broker or Redis from the developer's shell, so SQLite under ``instance_path`` and
     in-process scoring; fresh keys; unbuffered output for the test's log."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MODERATION_ENV"}}
+    env = shell_environment()
     env.update(IDENTITY_HASH_KEY=f"embedded-test-identity-key-{time.time_ns()}",
                EMAIL_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
                MODERATION_INSTANCE_PATH=str(instance_path), PYTHONUNBUFFERED="1", **extra)
@@ -67,8 +73,7 @@ def listening(port: int) -> bool:
 
 
 def worker_environment(app: Flask, broker_url: str, instance_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MODERATION_ENV"}}
+    env = shell_environment()
     env.update(
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql+psycopg://", "postgresql://", 1),

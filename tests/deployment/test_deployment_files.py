@@ -23,6 +23,8 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
 
+from tests.integration_fixtures import shell_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_PACKAGES = ("moderation", "workers", "models")
 # env.get("X"), os.environ.get("X"), environ["X"], os.environ.setdefault("X"), os.getenv("X")
@@ -269,8 +271,7 @@ print(json.dumps(results))
 @pytest.fixture(scope="module")
 def help_runs(tmp_path_factory) -> dict[tuple[str, ...], tuple[int, str]]:
     """Exit code and output of each app command line with ``--help``; nothing is contacted."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MODERATION_ENV"}}
+    env = shell_environment()
     env["MODERATION_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
     commands = sorted({tuple(command) for command in app_commands().values()})
     result = subprocess.run([sys.executable, "-c", HELP_RUNNER, json.dumps(commands)], env=env,
