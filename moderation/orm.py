@@ -14,7 +14,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
+    and_,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -105,9 +106,6 @@ class Thread(db.Model):
     site: Mapped[Site] = relationship()
 
 
-_UNCLAIMED = text(f"status = '{Status.PENDING.value}' AND queued_at IS NULL")
-
-
 class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
@@ -119,11 +117,9 @@ class Comment(db.Model):
         Index("ix_comments_ip_created", "ip_digest", "created_at"),
         # the sweeper
         Index("ix_comments_status_created", "status", "created_at"),
-        # the relay (outbox/relay.py): its probe and aged claims; its claims of comments never
-        # handed on, in id order, stopping at the batch (migration 0019)
+        # the relay (outbox/relay.py): its probe and aged claims (ix_comments_unclaimed,
+        # below the class, serves its claims of comments never handed on)
         Index("ix_comments_status_queued", "status", "queued_at", "id"),
-        Index("ix_comments_unclaimed", "id", postgresql_where=_UNCLAIMED,
-              sqlite_where=_UNCLAIMED),
         # the review queue, riskiest first, and authors' histories
         Index("ix_comments_queue_risk", "site_id", "status", "risk", "id"),
         Index("ix_comments_site_author_status", "site_id", "email_digest", "status"),
@@ -183,6 +179,18 @@ class Comment(db.Model):
     def editable_until(self) -> datetime:
         """Its author may edit or delete it until then (the site's edit window)."""
         return self.created_at + timedelta(seconds=self.site.edit_window_seconds)
+
+
+# Pending, with the status written into the SQL: a prepared statement's generic plan knows
+# nothing of a bound value, and for "any pending?" PostgreSQL then chose to scan the whole
+# table expecting a hit within a few rows.
+PENDING = Comment.status == literal_column(f"'{Status.PENDING.value}'")
+# Never handed on to scoring: what the relay claims, a batch at a time in id order. Its
+# partial index (migration 0019) holds only these comments, so a claim reads about its batch
+# instead of every unclaimed comment; the planner uses it only for this very predicate.
+NEVER_HANDED_ON = and_(PENDING, Comment.queued_at.is_(None))
+Index("ix_comments_unclaimed", Comment.id, postgresql_where=NEVER_HANDED_ON,
+      sqlite_where=NEVER_HANDED_ON)
 
 
 class Moderator(db.Model):

@@ -6,9 +6,10 @@ import threading
 import time
 
 import psycopg
-from sqlalchemy import select
+from sqlalchemy import event, insert, select, text
 
 from moderation.extensions import db
+from moderation.lifecycle import Status
 from moderation.orm import Comment
 from moderation.outbox import relay
 from tests.conftest import comment_payload
@@ -96,3 +97,47 @@ def test_owed_mail_is_looked_for_once_a_second_while_comments_are_every_poll(
     time.sleep(1.5 * relay.MAIL_EVERY_SECONDS)
     running.stop()
     assert 1 <= sum(passes) <= 2 < len(passes)
+
+
+def claim_plans(app) -> list[str]:
+    """The plan of each claim statement ``relay.claim`` runs, as the database explains it."""
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("UPDATE COMMENTS"):
+            statements.append((statement, parameters))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            relay.claim()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        explain = "EXPLAIN " if db.engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+        connection = db.session.connection()
+        plans = ["\n".join(str(row[-1]) for row in connection.exec_driver_sql(
+            explain + statement, parameters)) for statement, parameters in statements]
+        db.session.rollback()
+    return plans
+
+
+def test_the_claim_reads_its_batch_in_id_order_off_an_index(app, client, site):
+    """No sort of every unclaimed comment to take a batch (a backlog then cost its square to
+    drain). SQLite reads them in id order off the (status, queued_at, id) index, whose
+    ``queued_at IS NULL`` is one value; PostgreSQL does not count it so, and reads them off
+    ix_comments_unclaimed, which it takes only while the claim's condition is the index's
+    own (orm.NEVER_HANDED_ON)."""
+    pending_comments(app, client, 3)
+    with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+        row = db.session.execute(select(Comment.__table__)).mappings().first()
+        copied = {column: value for column, value in row.items() if column != "id"}
+        decided = [copied | {"public_id": f"decided-{n}", "status": Status.APPROVED,
+                             "queued_at": row["created_at"]} for n in range(3000)]
+        db.session.execute(insert(Comment.__table__), decided)
+        db.session.execute(text("ANALYZE comments" if postgresql else "ANALYZE"))
+        db.session.commit()
+    _aged, never_handed_on = claim_plans(app)
+    assert ("Sort" if postgresql else "TEMP B-TREE") not in never_handed_on
+    assert ("ix_comments_unclaimed" if postgresql else "ix_comments_status_queued"
+            ) in never_handed_on
