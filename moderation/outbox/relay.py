@@ -51,7 +51,8 @@ MAIL_EVERY_SECONDS = 1.0
 def _claimable(handed_on_before: ColumnElement[datetime] | datetime
                ) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
     """Pending and handed on before that time (the claim has aged), and pending and never
-    handed on: two conditions, each a range of the (status, queued_at, id) index.
+    handed on: two conditions, the first a range of the (status, queued_at, id) index, the
+    second the whole of ix_comments_unclaimed (SQLite reads it off the first index too).
 
     Joined by one OR they narrowed that index by status alone: every probe walked every
     pending comment, those handed on and awaiting their decision included, and the entries
