@@ -74,14 +74,11 @@ def _claim_age(claim_age: float | None) -> timedelta:
                      if claim_age is None else claim_age)
 
 
-def claim(limit: int = BATCH, claim_age: float | None = None,
-          ids: list[int] | None = None) -> list[int]:
-    """Claim up to ``limit`` pending comments (of ``ids`` if given) and commit the claim."""
+def claim(limit: int = BATCH, claim_age: float | None = None) -> list[int]:
+    """Claim up to ``limit`` pending comments and commit the claim."""
     now = utcnow()
     claimed: list[int] = []
     for where in _claimable(now - _claim_age(claim_age)):  # aged claims, the oldest, first
-        if ids is not None:
-            where = [*where, Comment.id.in_(ids)]
         claimed += claim_rows(Comment, *where, order_by=Comment.id, limit=limit - len(claimed),
                               stamp={"queued_at": now})
         if len(claimed) == limit:
@@ -110,8 +107,14 @@ def publish_all_pending(claim_age: float | None = None) -> int:
 
 def hand_over(comment_id: int) -> Status:
     """What the 202 says. With a broker the relay takes it from here (pending: nothing on the
-    request path talks to the broker); in-process it is scored now, so usually final."""
-    if queueing.has_broker() or not claim(ids=[comment_id]):
+    request path talks to the broker); in-process it is scored now, so usually final. A
+    comment written a moment ago has never been handed on: one claim, of it alone."""
+    if queueing.has_broker():
+        return Status.PENDING
+    claimed = claim_rows(Comment, NEVER_HANDED_ON, Comment.id == comment_id, order_by=Comment.id,
+                         limit=1, stamp={"queued_at": utcnow()})
+    db.session.commit()
+    if not claimed:  # a relay took it first
         return Status.PENDING
     return queueing.publish(queueing.SCORE_COMMENTS, [comment_id]).get(comment_id, Status.PENDING)
 
